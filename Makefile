@@ -1,0 +1,38 @@
+# Every target bootstraps ./venv with the pinned requirements on first use.
+STACK ?= aws-staging
+PY := venv/bin/python
+
+.PHONY: bootstrap test lint typecheck check plan plan-all docs bench clean
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+## Run the whole test suite (what CI runs, after lint and typecheck).
+test: bootstrap
+	$(PY) -m pytest
+
+lint: bootstrap
+	$(PY) -m ruff check .
+
+typecheck: bootstrap
+	$(PY) -m pyright
+
+## Everything CI checks.
+check: lint typecheck test
+
+## Show what a stack would deploy, offline (no cloud credentials, no Pulumi CLI).
+plan: bootstrap
+	$(PY) -m ops.plan $(STACK)
+
+plan-all: bootstrap
+	$(PY) -m ops.plan --all
+
+## Regenerate the configuration reference in README.md.
+docs: bootstrap
+	$(PY) -m scripts.gen_config_reference --write
+
+bench: bootstrap
+	$(PY) -m benchmarks.bench_stacks
+
+clean:
+	rm -rf venv .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Braintrust data plane components: configuration, sizing and one ComponentResource per tier."""

@@ -1,0 +1,1 @@
+"""AWS data plane: one ComponentResource per tier."""

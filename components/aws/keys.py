@@ -1,0 +1,82 @@
+"""Customer-managed KMS key used by every AWS data store and log group (or a BYO key)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+
+@dataclass(frozen=True)
+class KeysArgs:
+    deployment_name: str
+    tags: dict[str, str]
+    account_id: pulumi.Input[str]
+    region: str
+    protect: bool
+    existing_key_arn: str | None = None
+    deletion_window_days: int = 30
+    extra_service_principals: list[str] = field(default_factory=list)
+
+
+def key_policy(account_id: str, region: str) -> str:
+    """Root delegates to IAM; services that encrypt on our behalf get exactly what they need."""
+    root = f"arn:aws:iam::{account_id}:root"
+    asg_role = (
+        f"arn:aws:iam::{account_id}:role/aws-service-role/autoscaling.amazonaws.com/"
+        "AWSServiceRoleForAutoScaling"
+    )
+    use = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+    statements = [
+        {"Sid": "AccountAdministersThroughIam", "Effect": "Allow", "Principal": {"AWS": root},
+         "Action": "kms:*", "Resource": "*"},
+        {"Sid": "CloudWatchLogsEncryptsOurLogGroups", "Effect": "Allow",
+         "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+         "Action": use, "Resource": "*",
+         "Condition": {"ArnLike": {
+             "kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account_id}:log-group:*"}}},
+        # Auto Scaling launches Brainstore instances with CMK-encrypted EBS volumes.
+        {"Sid": "AutoScalingUsesKeyForEbs", "Effect": "Allow", "Principal": {"AWS": asg_role},
+         "Action": use, "Resource": "*"},
+        {"Sid": "AutoScalingCreatesGrantsForEbs", "Effect": "Allow", "Principal": {"AWS": asg_role},
+         "Action": "kms:CreateGrant", "Resource": "*",
+         "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}}},
+    ]
+    return json.dumps({"Version": "2012-10-17", "Id": "braintrust-data-plane", "Statement": statements})
+
+
+class Keys(pulumi.ComponentResource):
+    """`key_arn` is the CMK every other AWS component encrypts with."""
+
+    key_arn: pulumi.Output[str]
+    key_id: pulumi.Output[str]
+
+    def __init__(self, name: str, args: KeysArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("braintrust:aws:Keys", name, None, opts)
+        if args.existing_key_arn:
+            self.key_arn = pulumi.Output.from_input(args.existing_key_arn)
+            self.key_id = pulumi.Output.from_input(args.existing_key_arn.rsplit("/", 1)[-1])
+        else:
+            key = aws.kms.Key(
+                f"{name}-cmk",
+                description=f"Braintrust data plane {args.deployment_name}: data at rest",
+                enable_key_rotation=True,
+                rotation_period_in_days=365,
+                deletion_window_in_days=args.deletion_window_days,
+                policy=pulumi.Output.from_input(args.account_id).apply(
+                    lambda account: key_policy(account, args.region)
+                ),
+                tags=args.tags,
+                opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=True),
+            )
+            aws.kms.Alias(
+                f"{name}-alias",
+                name=f"alias/braintrust/{args.deployment_name}",
+                target_key_id=key.key_id,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            self.key_arn = key.arn
+            self.key_id = key.key_id
+        self.register_outputs({"key_arn": self.key_arn, "key_id": self.key_id})

@@ -1,0 +1,123 @@
+"""Who may use the data plane and how it is reached: org, control plane/CORS, ingress, support."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, model_validator
+
+from .common import StrictModel
+
+_ORIGIN = re.compile(r"^https://(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(:\d{1,5})?$")
+_DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
+
+
+def _origin(value: str) -> str:
+    if not _ORIGIN.match(value):
+        raise ValueError("must be an https origin such as https://app.example.com (no path, no http)")
+    return value
+
+
+def _domain(value: str) -> str:
+    if not _DOMAIN.match(value):
+        raise ValueError("must be a lowercase DNS name such as braintrust.example.com")
+    return value
+
+
+Origin = Annotated[str, AfterValidator(_origin)]
+DomainName = Annotated[str, AfterValidator(_domain)]
+
+
+class OrgConfig(StrictModel):
+    """Which Braintrust organizations may use this data plane."""
+
+    name: str = Field(
+        min_length=1,
+        max_length=128,
+        description="Braintrust organization name; '*' admits any org (then primary_org_name is required).",
+    )
+    primary_org_name: str | None = Field(
+        default=None, description="Org that owns the data plane when `name` is '*'."
+    )
+    allowed_org_ids: list[uuid.UUID] = Field(
+        default_factory=list, description="Optional allow-list of org ids (UUIDs)."
+    )
+
+    @model_validator(mode="after")
+    def _primary_when_wildcard(self) -> OrgConfig:
+        if self.name == "*" and not self.primary_org_name:
+            raise ValueError("primary_org_name is required when name is '*'")
+        if len(set(self.allowed_org_ids)) != len(self.allowed_org_ids):
+            raise ValueError("allowed_org_ids contains duplicates")
+        return self
+
+
+class ControlPlaneConfig(StrictModel):
+    """The hosted Braintrust control plane; its browser UI calls the data plane via CORS."""
+
+    url: Origin = Field(default="https://www.braintrust.dev", description="Control plane URL.")
+    extra_cors_origins: list[Origin] = Field(
+        default_factory=list, description="More https origins allowed to call the data plane from a browser."
+    )
+
+    @property
+    def cors_origins(self) -> list[str]:
+        # braintrust.dev serves the UI from the apex and from subdomains (previews, regional UIs).
+        base = [self.url, "https://braintrust.dev", "https://*.braintrust.dev"]
+        return list(dict.fromkeys([*base, *self.extra_cors_origins]))
+
+
+class TelemetryConfig(StrictModel):
+    """Health, metrics and usage telemetry sent to the control plane (seed: on by default)."""
+
+    enabled: bool = Field(default=True, description="Send health/metrics/billing telemetry to Braintrust.")
+
+
+class IngressConfig(StrictModel):
+    """How SDKs and the browser UI reach the API."""
+
+    private_only: bool = Field(
+        default=False,
+        description="Expose the API only inside the network (internal load balancer / private API).",
+    )
+    custom_domain: DomainName | None = Field(default=None, description="DNS name for the API endpoint.")
+    certificate: str | None = Field(
+        default=None,
+        description=(
+            "Certificate for custom_domain: AWS ACM ARN (us-east-1 for CloudFront); GCP: omit to get a "
+            "Google-managed certificate; Azure: Key Vault certificate secret id."
+        ),
+    )
+    waf_acl: str | None = Field(
+        default=None, description="AWS WAFv2 web ACL ARN / GCP Cloud Armor policy / Azure WAF policy id."
+    )
+    allowed_cidrs: list[str] = Field(
+        default_factory=list,
+        description="Source CIDRs allowed to reach a private endpoint (besides the network itself).",
+    )
+
+    @model_validator(mode="after")
+    def _certificate_needs_domain(self) -> IngressConfig:
+        if self.certificate and not self.custom_domain:
+            raise ValueError("certificate is set but custom_domain is not; set both or neither")
+        return self
+
+
+class RemoteSupportConfig(StrictModel):
+    """Optional access for Braintrust engineers during incidents (seed: faster resolutions). Off."""
+
+    enabled: bool = Field(default=False, description="Create the remote-support role/bastion.")
+    braintrust_account_ids: list[Annotated[str, Field(pattern=r"^\d{12}$")]] = Field(
+        default_factory=list, description="AWS: Braintrust account ids trusted by the support role."
+    )
+    external_id: str | None = Field(
+        default=None, min_length=8, description="AWS: ExternalId the support role requires."
+    )
+
+    @model_validator(mode="after")
+    def _complete(self) -> RemoteSupportConfig:
+        if self.enabled and (not self.braintrust_account_ids or not self.external_id):
+            raise ValueError("enabled requires braintrust_account_ids and external_id")
+        return self

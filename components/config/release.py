@@ -1,0 +1,103 @@
+"""Release pins of the Braintrust data plane and the freshness rule from the seed.
+
+The seed: "Braintrust recommends that you update monthly, but you must update at least once per
+quarter." We turn that into: warn when the pinned release is older than 30 days, refuse to deploy
+when it is older than 90 days (unless ``danger_allow_stale_release`` is set).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+from .common import StrictModel
+
+WARN_AFTER_DAYS = 30
+REFUSE_AFTER_DAYS = 90
+
+_VERSION = re.compile(r"^v\d+\.\d+\.\d+$")
+_CHART_VERSION = re.compile(r"^\d+\.\d+\.\d+$")
+_IMAGE_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+
+
+def _version(value: str) -> str:
+    if not _VERSION.match(value):
+        raise ValueError("must look like v2.21.0 (a pinned release, never 'latest')")
+    return value
+
+
+def _chart_version(value: str) -> str:
+    if not _CHART_VERSION.match(value):
+        raise ValueError("must be an exact chart version such as 6.29.1")
+    return value
+
+
+def _image_tag(value: str) -> str:
+    if not _IMAGE_TAG.match(value) or value.startswith("latest"):
+        raise ValueError("must be a pinned image tag (not 'latest' or a floating tag)")
+    return value
+
+
+ReleaseVersion = Annotated[str, AfterValidator(_version)]
+ImageTag = Annotated[str, AfterValidator(_image_tag)]
+ChartVersion = Annotated[str, AfterValidator(_chart_version)]
+
+
+class ReleaseConfig(StrictModel):
+    """Which Braintrust data plane release this stack runs. Bump all pins together (see README)."""
+
+    version: ReleaseVersion = Field(
+        description="Braintrust data plane release, e.g. v2.21.0 (see the data plane changelog)."
+    )
+    release_date: dt.date = Field(
+        description="Date that release was published; drives the 30-day warning and 90-day refusal."
+    )
+    api_image_tag: ImageTag | None = Field(
+        default=None, description="Tag of the API container image (GCP/Azure). Defaults to `version`."
+    )
+    brainstore_image_tag: ImageTag | None = Field(
+        default=None, description="Tag of the Brainstore container image. Defaults to `version`."
+    )
+    lambda_bundle_tag: ImageTag | None = Field(
+        default=None, description="Version of the AWS Lambda code bundles. Defaults to `version`."
+    )
+    helm_chart_version: ChartVersion | None = Field(
+        default=None,
+        description="Version of oci://public.ecr.aws/braintrust/helm/braintrust (GCP/Azure; required there).",
+    )
+
+    @property
+    def api_tag(self) -> str:
+        return self.api_image_tag or self.version
+
+    @property
+    def brainstore_tag(self) -> str:
+        return self.brainstore_image_tag or self.version
+
+    @property
+    def lambda_tag(self) -> str:
+        return self.lambda_bundle_tag or self.version
+
+    def age_days(self, today: dt.date) -> int:
+        return (today - self.release_date).days
+
+
+def release_freshness(release: ReleaseConfig, today: dt.date) -> tuple[str, str | None]:
+    """Classify the pin as ("fresh" | "stale" | "expired" | "future", message)."""
+    age = release.age_days(today)
+    if age < 0:
+        return "future", f"release.release_date {release.release_date} is after today ({today})"
+    if age > REFUSE_AFTER_DAYS:
+        return "expired", (
+            f"release {release.version} is {age} days old; Braintrust requires updating at least once per "
+            f"quarter ({REFUSE_AFTER_DAYS} days). Bump release.* or set danger_allow_stale_release: true"
+        )
+    if age > WARN_AFTER_DAYS:
+        return "stale", (
+            f"release {release.version} is {age} days old; Braintrust recommends updating monthly "
+            f"({WARN_AFTER_DAYS} days)"
+        )
+    return "fresh", None

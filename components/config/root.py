@@ -1,0 +1,288 @@
+"""The whole stack configuration: one pydantic model, the single source of truth.
+
+Field-level rules live on the fields (pydantic reports all of them at once). Rules that need several
+sections (cloud vs. region, size vs. sizes, release age) live in ``cross_field_problems`` so that
+they too are reported all at once, each with its key path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cached_property
+
+from pydantic import Field
+
+from components import naming
+from components.sizing import conformance, presets
+from components.sizing.model import Sizing
+
+from .access import ControlPlaneConfig, IngressConfig, OrgConfig, RemoteSupportConfig, TelemetryConfig
+from .aws import SUPPORTED_REGIONS, AwsConfig
+from .azure import AzureConfig
+from .common import Cloud, DnsLabel, Size, StrictModel, UniqueSuffix, label_safe
+from .gcp import GcpConfig
+from .release import ReleaseConfig, release_freshness
+from .sizing import (
+    ApiOverride,
+    BrainstoreOverride,
+    NodePoolsOverride,
+    PostgresOverride,
+    RedisOverride,
+    resolve,
+)
+
+# Tags we always set; users may add their own but not override these (IAM conditions use them).
+BASE_TAG_KEYS = ("braintrust-deployment", "braintrust-size", "managed-by")
+MAX_USER_TAGS = 40  # AWS allows 50 tags per resource; leave room for ours and the clouds' own
+
+_REGION_PATTERNS = {
+    Cloud.AWS: re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$"),
+    Cloud.GCP: re.compile(r"^[a-z]+-[a-z]+\d+$"),
+    Cloud.AZURE: re.compile(r"^[a-z]+[a-z0-9]*$"),
+}
+
+
+class Problem(StrictModel):
+    path: str
+    message: str
+
+
+class DataPlaneConfig(StrictModel):
+    """Configuration of one Braintrust data plane stack (keys under the `braintrust:` namespace)."""
+
+    cloud: Cloud = Field(description="Cloud to deploy to: aws, gcp or azure.")
+    size: Size = Field(description="Size preset: staging (seed testing column) or production.")
+    deployment_name: DnsLabel = Field(
+        min_length=naming.MIN_DEPLOYMENT_NAME_LEN,
+        description=(
+            "Prefix of every resource name. Lowercase letters, digits, hyphens; the maximum length is "
+            "computed per cloud from its naming limits (AWS 18, GCP 19, Azure 14). Never change it "
+            "after the first deployment."
+        ),
+    )
+    unique_suffix: UniqueSuffix | None = Field(
+        default=None,
+        description=(
+            "Suffix for globally unique names (buckets, Key Vault, storage account). Default: derived "
+            "from the account/project/subscription and deployment name."
+        ),
+    )
+    region: str = Field(description="Cloud region, e.g. us-east-1, us-central1, eastus2.")
+    zones: list[str] | None = Field(
+        default=None,
+        description="Zones to spread over (default: three). AWS AZ names, GCP zones, Azure zone numbers.",
+    )
+    org: OrgConfig = Field(description="Braintrust organization(s) allowed to use this data plane.")
+    release: ReleaseConfig = Field(description="Pinned Braintrust data plane release.")
+    control_plane: ControlPlaneConfig = Field(default_factory=ControlPlaneConfig)
+    telemetry: TelemetryConfig = Field(default_factory=TelemetryConfig)
+    ingress: IngressConfig = Field(default_factory=IngressConfig)
+    remote_support: RemoteSupportConfig = Field(default_factory=RemoteSupportConfig)
+    tags: dict[str, str] = Field(
+        default_factory=dict, description="Tags/labels added to every taggable resource."
+    )
+    api: ApiOverride = Field(default_factory=ApiOverride, description="API size overrides (GCP/Azure).")
+    postgres: PostgresOverride = Field(default_factory=PostgresOverride, description="Postgres overrides.")
+    redis: RedisOverride = Field(default_factory=RedisOverride, description="Redis overrides.")
+    brainstore: BrainstoreOverride = Field(
+        default_factory=BrainstoreOverride, description="Brainstore overrides."
+    )
+    node_pools: NodePoolsOverride = Field(
+        default_factory=NodePoolsOverride, description="Kubernetes node pool overrides (GCP/Azure)."
+    )
+    aws: AwsConfig | None = Field(default=None, description="AWS settings (cloud: aws).")
+    gcp: GcpConfig | None = Field(default=None, description="GCP settings (cloud: gcp).")
+    azure: AzureConfig | None = Field(default=None, description="Azure settings (cloud: azure).")
+    danger_disable_deletion_protection: bool = Field(
+        default=False,
+        description="DANGER: turn off `protect` and cloud deletion protection on stateful resources.",
+    )
+    danger_skip_final_snapshot: bool = Field(
+        default=False, description="DANGER: delete the database without a final snapshot."
+    )
+    danger_allow_stale_release: bool = Field(
+        default=False, description="DANGER: deploy a release older than 90 days."
+    )
+
+    # ----- derived values (components read these, never raw overrides) -----
+
+    @cached_property
+    def sizing(self) -> Sizing:
+        return resolve(
+            presets.preset(self.cloud, self.size),
+            api=self.api,
+            postgres=self.postgres,
+            redis=self.redis,
+            brainstore=self.brainstore,
+            node_pools=self.node_pools,
+        )
+
+    @property
+    def production(self) -> bool:
+        return self.size is Size.PRODUCTION
+
+    @property
+    def protect(self) -> bool:
+        """Pulumi `protect` and cloud deletion protection for stateful resources."""
+        return self.production and not self.danger_disable_deletion_protection
+
+    @property
+    def suffix(self) -> str:
+        if self.unique_suffix:
+            return self.unique_suffix
+        scope = {
+            Cloud.AWS: self.aws.account_id if self.aws and self.aws.account_id else self.region,
+            Cloud.GCP: self.gcp.project_id if self.gcp else "",
+            Cloud.AZURE: str(self.azure.subscription_id) if self.azure else "",
+        }[self.cloud]
+        return naming.default_suffix(self.cloud.value, scope, self.deployment_name)
+
+    @property
+    def zone_names(self) -> list[str]:
+        """Explicit zones, or the cloud's first three (AWS resolves AZ names at deploy time)."""
+        if self.zones:
+            return list(self.zones)
+        if self.cloud is Cloud.GCP:
+            return [f"{self.region}-{z}" for z in ("a", "b", "c")]
+        if self.cloud is Cloud.AZURE:
+            return ["1", "2", "3"]
+        return []
+
+    @property
+    def all_tags(self) -> dict[str, str]:
+        base = {
+            "braintrust-deployment": self.deployment_name,
+            "braintrust-size": self.size.value,
+            "managed-by": "pulumi",
+        }
+        return {**self.tags, **base}
+
+    @property
+    def aws_section(self) -> AwsConfig:
+        return self.aws or AwsConfig()
+
+
+def cross_field_problems(cfg: DataPlaneConfig, today: dt.date) -> list[Problem]:
+    """Every rule that spans sections. Empty list = valid."""
+    problems: list[Problem] = []
+
+    def add(path: str, message: str) -> None:
+        problems.append(Problem(path=path, message=message))
+
+    # --- cloud sections: exactly the chosen one ---
+    sections = {Cloud.AWS: cfg.aws, Cloud.GCP: cfg.gcp, Cloud.AZURE: cfg.azure}
+    for cloud, section in sections.items():
+        if cloud is not cfg.cloud and section is not None:
+            add(cloud.value, f"section is set but cloud is {cfg.cloud.value}; remove it")
+    if cfg.cloud is not Cloud.AWS and sections[cfg.cloud] is None:
+        required = "project_id" if cfg.cloud is Cloud.GCP else "subscription_id"
+        add(cfg.cloud.value, f"section is required for cloud {cfg.cloud.value} (at least {required})")
+
+    # --- names ---
+    suffix_len = len(cfg.suffix)
+    limit = naming.max_deployment_name_len(cfg.cloud, suffix_len)
+    if len(cfg.deployment_name) > limit:
+        rule = naming.binding_rule(cfg.cloud, suffix_len)
+        add("deployment_name", f"is {len(cfg.deployment_name)} characters; at most {limit} on "
+            f"{cfg.cloud.value} (the {rule.what} '{rule.render(cfg.deployment_name, cfg.suffix)}' "
+            f"must fit {rule.limit}) (given: {cfg.deployment_name!r})")
+
+    # --- region and zones ---
+    if not _REGION_PATTERNS[cfg.cloud].match(cfg.region):
+        add("region", f"{cfg.region!r} is not a {cfg.cloud.value} region name")
+    elif cfg.cloud is Cloud.AWS and cfg.region not in SUPPORTED_REGIONS:
+        add("region", f"{cfg.region!r} has no Braintrust Lambda bundles; supported: {', '.join(SUPPORTED_REGIONS)}")
+    if cfg.zones is not None:
+        problems += _zone_problems(cfg)
+
+    # --- sizes against the seed ---
+    try:
+        sizing = cfg.sizing
+    except ValueError as exc:  # an override produced an impossible size
+        add("sizing", str(exc))
+    else:
+        for row in conformance.failures(cfg.cloud, cfg.size, sizing):
+            column = "production" if cfg.production else "staging"
+            add(row.path, f"{row.component} {row.item} must be {row.required} in {column} "
+                f"(given: {row.actual})")
+        if cfg.cloud is Cloud.GCP and sizing.redis.memory_gib is None:
+            add("redis.memory_gib", "is required for Memorystore")
+    if cfg.cloud is Cloud.AWS:
+        for key in ("api", "node_pools"):
+            if getattr(cfg, key).model_dump(exclude_none=True, exclude_defaults=True):
+                add(key, "has no effect on AWS (the API runs on Lambda: use aws.lambda); remove it")
+    if cfg.cloud is not Cloud.AWS and cfg.redis.memory_gib is not None and cfg.cloud is not Cloud.GCP:
+        add("redis.memory_gib", "only applies to GCP Memorystore; choose redis.sku instead")
+
+    # --- release pin ---
+    state, message = release_freshness(cfg.release, today)
+    if state == "future":
+        add("release.release_date", f"is in the future ({cfg.release.release_date} > {today})")
+    elif state == "expired" and not cfg.danger_allow_stale_release:
+        add("release.release_date", message or "too old")
+    if cfg.cloud is not Cloud.AWS and not cfg.release.helm_chart_version:
+        add("release.helm_chart_version", f"is required on {cfg.cloud.value} (the Helm chart installs the services)")
+
+    # --- tags ---
+    for key in BASE_TAG_KEYS:
+        if key in cfg.tags:
+            add(f"tags.{key}", "is reserved (set by the program)")
+    if len(cfg.tags) > MAX_USER_TAGS:
+        add("tags", f"has {len(cfg.tags)} entries; at most {MAX_USER_TAGS}")
+    if cfg.cloud is Cloud.GCP:
+        for message in label_safe(cfg.tags):
+            add("tags", message)
+
+    # --- access ---
+    if cfg.remote_support.enabled and cfg.cloud is not Cloud.AWS:
+        add("remote_support.enabled", "is only implemented on AWS; on GCP/Azure grant access with IAM")
+    if cfg.ingress.certificate and cfg.cloud is Cloud.AWS and not re.match(
+        r"^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate/[0-9a-f-]{36}$", cfg.ingress.certificate
+    ):
+        add("ingress.certificate", "must be an ACM certificate ARN in us-east-1 (CloudFront requirement)")
+    if cfg.ingress.custom_domain and cfg.cloud is Cloud.AWS and not cfg.ingress.certificate:
+        add("ingress.certificate", "is required with custom_domain on AWS (ACM ARN in us-east-1)")
+    if cfg.ingress.waf_acl and cfg.cloud is Cloud.AWS and not re.match(
+        r"^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global/webacl/", cfg.ingress.waf_acl
+    ):
+        add("ingress.waf_acl", "must be a CLOUDFRONT-scope WAFv2 web ACL ARN (us-east-1, global/webacl)")
+
+    # --- danger flags in production are allowed but must be deliberate (warned in warnings()) ---
+    return problems
+
+
+def _zone_problems(cfg: DataPlaneConfig) -> list[Problem]:
+    zones = cfg.zones or []
+    out: list[Problem] = []
+    if len(set(zones)) != len(zones):
+        out.append(Problem(path="zones", message="contains duplicates"))
+    minimum = 3 if cfg.production else 1
+    if len(zones) < minimum:
+        out.append(Problem(path="zones", message=f"needs at least {minimum} zones in {cfg.size.value} "
+                           f"(given: {len(zones)})"))
+    for i, zone in enumerate(zones):
+        ok = {
+            Cloud.AWS: zone.startswith(cfg.region) and len(zone) == len(cfg.region) + 1,
+            Cloud.GCP: zone.startswith(cfg.region + "-") and len(zone) == len(cfg.region) + 2,
+            Cloud.AZURE: zone in {"1", "2", "3"},
+        }[cfg.cloud]
+        if not ok:
+            out.append(Problem(path=f"zones[{i}]", message=f"{zone!r} is not a zone of {cfg.region}"))
+    return out
+
+
+def warnings(cfg: DataPlaneConfig, today: dt.date) -> list[str]:
+    """Non-fatal findings printed with pulumi.log.warn before deploying."""
+    out = []
+    state, message = release_freshness(cfg.release, today)
+    if state in ("stale", "expired") and message:
+        out.append(message)
+    for flag in ("danger_disable_deletion_protection", "danger_skip_final_snapshot", "danger_allow_stale_release"):
+        if getattr(cfg, flag):
+            out.append(f"{flag} is true: {DataPlaneConfig.model_fields[flag].description}")
+    if cfg.production and not conformance.prefers_arm(cfg.cloud, cfg.size, cfg.sizing):
+        out.append("Brainstore readers are not on ARM; the seed recommends ARM for production")
+    if not cfg.telemetry.enabled:
+        out.append("telemetry is off: Braintrust cannot see health or indexing lag of this data plane")
+    return out

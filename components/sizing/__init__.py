@@ -1,0 +1,1 @@
+"""Seed hardware table, SKU capabilities, presets and the conformance check between them."""

@@ -1,0 +1,158 @@
+"""Check resolved sizes against the seed's hardware table.
+
+Produces one row per requirement (used by the config validator, the tests and the plan report).
+A row's ``path`` is the config key a user changes to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from components.config.common import Cloud, Size
+
+from .model import BrainstoreRoleSize, Sizing
+from .seed import SEED
+from .skus import Arch, Kind, Sku, lookup, names
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    UNPUBLISHED = "unpublished"  # the provider does not publish this figure for the SKU
+
+
+@dataclass(frozen=True)
+class Row:
+    component: str
+    item: str
+    path: str
+    required: str
+    actual: str
+    status: Status
+
+    @property
+    def failed(self) -> bool:
+        return self.status is Status.FAIL
+
+
+def _at_least(component: str, item: str, path: str, need: float, have: float | None, unit: str = "") -> Row:
+    if have is None:
+        return Row(component, item, path, f">= {need:g}{unit}", "not published", Status.UNPUBLISHED)
+    status = Status.PASS if have >= need else Status.FAIL
+    return Row(component, item, path, f">= {need:g}{unit}", f"{have:g}{unit}", status)
+
+
+def _unknown_sku(component: str, path: str, cloud: Cloud, kind: Kind, sku: str) -> Row:
+    allowed = ", ".join(names(cloud, kind))
+    return Row(component, "known SKU", path, f"one of: {allowed}", sku, Status.FAIL)
+
+
+def _sku_rows(
+    component: str, path: str, cloud: Cloud, kind: Kind, name: str
+) -> tuple[Sku | None, list[Row]]:
+    sku = lookup(cloud, kind, name)
+    if sku is None:
+        return None, [_unknown_sku(component, path, cloud, kind, name)]
+    return sku, []
+
+
+def _brainstore_role(
+    cloud: Cloud, size: Size, role: str, spec: BrainstoreRoleSize
+) -> list[Row]:
+    row = SEED[size].brainstore
+    path = f"brainstore.{role}"
+    sku, rows = _sku_rows(f"brainstore {role}", f"{path}.sku", cloud, Kind.COMPUTE, spec.sku)
+    if sku is None or spec.count == 0:
+        return rows
+    comp = f"brainstore {role}"
+    rows.append(_at_least(comp, "vCPU", f"{path}.sku", row.vcpu, sku.vcpu))
+    rows.append(_at_least(comp, "memory", f"{path}.sku", row.memory_gb, sku.memory_gib, " GB"))
+    rows.append(_at_least(comp, "local NVMe", f"{path}.sku", row.local_storage_gb, sku.local_nvme_gb, " GB"))
+    if sku.burstable:
+        rows.append(Row(comp, "not burstable", f"{path}.sku", "non-burstable", "burstable", Status.FAIL))
+    return rows
+
+
+def check(cloud: Cloud, size: Size, sizing: Sizing) -> list[Row]:
+    """Every seed requirement for this cloud and size, with pass/fail."""
+    seed = SEED[size]
+    rows: list[Row] = []
+
+    # PostgreSQL
+    pg = sizing.postgres
+    sku, sku_rows = _sku_rows("postgres", "postgres.sku", cloud, Kind.DATABASE, pg.sku)
+    rows += sku_rows
+    if sku is not None:
+        rows.append(_at_least("postgres", "vCPU", "postgres.sku", seed.postgres.vcpu, sku.vcpu))
+        rows.append(_at_least("postgres", "memory", "postgres.sku", seed.postgres.memory_gb, sku.memory_gib, " GB"))
+    rows.append(_at_least("postgres", "storage", "postgres.storage_gb", seed.postgres.storage_gb, pg.storage_gb, " GB"))
+    # Effective IOPS: what the storage is provisioned for, capped by the instance where published.
+    effective_iops = min(pg.iops, sku.max_iops) if sku is not None and sku.max_iops else pg.iops
+    rows.append(_at_least("postgres", "IOPS", "postgres.iops", seed.postgres.iops, effective_iops))
+    rows.append(_at_least("postgres", "version", "postgres.version", seed.postgres.min_version, pg.version))
+    if pg.max_storage_gb < pg.storage_gb:
+        rows.append(Row("postgres", "autoscaling ceiling", "postgres.max_storage_gb",
+                        f">= storage_gb ({pg.storage_gb})", str(pg.max_storage_gb), Status.FAIL))
+
+    # Redis
+    rd = sizing.redis
+    sku, sku_rows = _sku_rows("redis", "redis.sku", cloud, Kind.CACHE, rd.sku)
+    rows += sku_rows
+    if sku is not None:
+        memory = sku.memory_gib if sku.memory_gib is not None else rd.memory_gib
+        rows.append(_at_least("redis", "vCPU", "redis.sku", seed.redis.vcpu, sku.vcpu))
+        rows.append(_at_least("redis", "memory", "redis.memory_gib", seed.redis.memory_gb, memory, " GB"))
+        if not seed.redis.burstable_allowed:
+            status = Status.FAIL if sku.burstable else Status.PASS
+            rows.append(Row("redis", "not burstable", "redis.sku", "non-burstable",
+                            "burstable" if sku.burstable else "non-burstable", status))
+    major = int(rd.version.split(".")[0])
+    rows.append(_at_least("redis", "version", "redis.version", seed.redis.min_version, major))
+
+    # Brainstore
+    bs = sizing.brainstore
+    brow = seed.brainstore
+    rows += _brainstore_role(cloud, size, "reader", bs.reader)
+    rows += _brainstore_role(cloud, size, "writer", bs.writer)
+    rows += _brainstore_role(cloud, size, "fast_reader", bs.fast_reader)
+    rows.append(_at_least("brainstore", "readers", "brainstore.reader.count", brow.min_readers, bs.reader.count))
+    if brow.separate_writers:
+        rows.append(_at_least("brainstore", "writers", "brainstore.writer.count", brow.min_writers, bs.writer.count))
+    if bs.writer.count > 1:
+        # Brainstore runs exactly one writer; more would contend for the same WAL.
+        rows.append(Row("brainstore", "writers", "brainstore.writer.count", "<= 1", str(bs.writer.count),
+                        Status.FAIL))
+
+    # API on Kubernetes (the seed exempts AWS, which runs the API on Lambda)
+    if cloud is not Cloud.AWS:
+        rows += _api_rows(size, sizing)
+    return rows
+
+
+def _api_rows(size: Size, sizing: Sizing) -> list[Row]:
+    row = SEED[size].api
+    if sizing.api is None:
+        return [Row("api", "defined", "api", "API size for Kubernetes", "missing", Status.FAIL)]
+    api = sizing.api
+    rows = [
+        _at_least("api", "vCPU per instance", "api.cpu", row.vcpu, api.cpu),
+        _at_least("api", "memory per instance", "api.memory_gib", row.memory_gb, api.memory_gib, " GB"),
+        _at_least("api", "instances", "api.replicas", row.instances, api.replicas),
+    ]
+    if row.node_memory_percent is not None:
+        low, high = row.node_memory_percent
+        ok = low <= api.node_memory_percent <= high
+        rows.append(Row("api", "NODE_MEMORY_PERCENT", "api.node_memory_percent", f"{low}-{high}",
+                        str(api.node_memory_percent), Status.PASS if ok else Status.FAIL))
+    return rows
+
+
+def prefers_arm(cloud: Cloud, size: Size, sizing: Sizing) -> bool:
+    """Advisory: the seed recommends ARM for production Brainstore."""
+    sku = lookup(cloud, Kind.COMPUTE, sizing.brainstore.reader.sku)
+    return sku is not None and sku.arch is Arch.ARM64
+
+
+def failures(cloud: Cloud, size: Size, sizing: Sizing) -> list[Row]:
+    return [r for r in check(cloud, size, sizing) if r.failed]

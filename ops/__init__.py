@@ -1,0 +1,1 @@
+"""Tools around the program: offline plan report (and, later, the deployment driver)."""
