@@ -78,9 +78,12 @@ class TelemetryConfig(StrictModel):
 class IngressConfig(StrictModel):
     """How SDKs and the browser UI reach the API."""
 
-    private_only: bool = Field(
-        default=False,
-        description="Expose the API only inside the network (internal load balancer / private API).",
+    private_only: bool | None = Field(
+        default=None,
+        description=(
+            "Expose the API only inside the network. Default: false on AWS (public CloudFront), true on "
+            "GCP/Azure (internal load balancer; set false for a public HTTPS endpoint)."
+        ),
     )
     custom_domain: DomainName | None = Field(default=None, description="DNS name for the API endpoint.")
     certificate: str | None = Field(

@@ -159,6 +159,13 @@ class DataPlaneConfig(StrictModel):
         return {**self.tags, **base}
 
     @property
+    def private_ingress(self) -> bool:
+        """Whether the API is reachable only from inside the network (see ingress.private_only)."""
+        if self.ingress.private_only is not None:
+            return self.ingress.private_only
+        return self.cloud is not Cloud.AWS
+
+    @property
     def aws_section(self) -> AwsConfig:
         return self.aws or AwsConfig()
 
