@@ -7,6 +7,7 @@ listing every problem with its key path.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
@@ -83,8 +84,9 @@ def parse_config(
     """Validate raw config values (keys without the namespace). Raises ConfigError."""
     problems: list[Problem] = []
     values = {k: v for k, v in raw.items() if k not in SECRET_KEYS}
+    plaintext_secrets = list(plaintext_secrets)
     for key in SECRET_KEYS:
-        if key not in set(secrets_set):
+        if key not in set(secrets_set) and key not in plaintext_secrets:
             problems.append(Problem(path=key, message=(
                 f"is required: pulumi config set --secret {key} <value> (from your Braintrust contact)")))
     for key in plaintext_secrets:
@@ -92,11 +94,47 @@ def parse_config(
     try:
         cfg = DataPlaneConfig.model_validate(values)
     except ValidationError as error:
-        raise ConfigError([*problems, *_from_validation_error(error)]) from None
+        field_problems = _from_validation_error(error)
+        more = _cross_field_best_effort(values, field_problems, today)
+        raise ConfigError([*problems, *field_problems, *more]) from None
     problems += cross_field_problems(cfg, today)
     if problems:
         raise ConfigError(problems)
     return cfg
+
+
+def _cross_field_best_effort(values: Mapping[str, Any], found: list[Problem], today: dt.date) -> list[Problem]:
+    """Also report cross-field problems when some keys are invalid, so one run lists everything.
+
+    The invalid keys are removed (their defaults apply); if the rest validates, its cross-field
+    problems are reported, except those about the removed keys.
+    """
+    broken = [p.path for p in found]
+    rest = copy.deepcopy(dict(values))
+    for path in broken:
+        _remove(rest, path)
+    try:
+        partial = DataPlaneConfig.model_validate(rest)
+    except ValidationError:
+        return []
+
+    def about_broken(problem: Problem) -> bool:
+        return any(problem.path == b or problem.path.startswith((b + ".", b + "[")) or
+                   b.startswith((problem.path + ".", problem.path + "[")) for b in broken)
+
+    return [p for p in cross_field_problems(partial, today) if not about_broken(p)]
+
+
+def _remove(values: dict[str, Any], path: str) -> None:
+    """Delete a dotted path (list indices in brackets remove the whole list) if present."""
+    keys = path.split("[", maxsplit=1)[0].split(".")
+    node: Any = values
+    for key in keys[:-1]:
+        if not isinstance(node, dict) or key not in node:
+            return
+        node = node[key]
+    if isinstance(node, dict):
+        node.pop(keys[-1], None)
 
 
 def decode_value(value: Any) -> Any:

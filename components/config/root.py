@@ -213,8 +213,6 @@ def cross_field_problems(cfg: DataPlaneConfig, today: dt.date) -> list[Problem]:
             column = "production" if cfg.production else "staging"
             add(row.path, f"{row.component} {row.item} must be {row.required} in {column} "
                 f"(given: {row.actual})")
-        if cfg.cloud is Cloud.GCP and sizing.redis.memory_gib is None:
-            add("redis.memory_gib", "is required for Memorystore")
     if cfg.cloud is Cloud.AWS:
         for key in ("api", "node_pools"):
             if getattr(cfg, key).model_dump(exclude_none=True, exclude_defaults=True):
