@@ -59,6 +59,10 @@ RULES: dict[Cloud, tuple[NameRule, ...]] = {
         NameRule("GCS bucket name", "{dn}-brainstore-{sfx}", 63),
         NameRule("KMS key ring", "{dn}-keyring-{sfx}", 63),
         NameRule("Cloud Router / NAT", "{dn}-router", 63),
+        NameRule("service account id", "{dn}-api", 30),
+        NameRule("firewall rule", "{dn}-allow-health-checks", 63),
+        NameRule("Secret Manager secret id", "{dn}-postgres-password", 255),
+        NameRule("SSL certificate", "{dn}-api-cert", 63),
     ),
     Cloud.AZURE: (
         NameRule("Key Vault name", "{dn}-kv-{sfx}", 24),
@@ -68,6 +72,8 @@ RULES: dict[Cloud, tuple[NameRule, ...]] = {
         NameRule("AKS cluster name", "{dn}-aks", 63),
         NameRule("AKS node resource group", "{dn}-aks-nodes", 80),
         NameRule("resource group", "{dn}-rg", 90),
+        NameRule("Front Door endpoint name", "{dn}-api-{sfx}", 46),
+        NameRule("private link service name", "{dn}-api-pls", 80),
     ),
 }
 

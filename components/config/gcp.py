@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -11,6 +12,7 @@ from .common import StrictModel
 
 ProjectId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")]
 SelfLink = Annotated[str, Field(pattern=r"^(https://www\.googleapis\.com/compute/v1/)?projects/[a-z0-9-]+/")]
+_RESOURCE_NAME = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")  # Compute Engine resource names
 KmsKeyId = Annotated[
     str, Field(pattern=r"^projects/[a-z0-9-]+/locations/[a-z0-9-]+/keyRings/[\w-]+/cryptoKeys/[\w-]+$")
 ]
@@ -61,6 +63,32 @@ class GcpNetworkConfig(StrictModel):
             raise ValueError("master_cidr must be a /28")
         return self
 
+    @model_validator(mode="after")
+    def _ranges_fit(self) -> GcpNetworkConfig:
+        # GKE and Cloud NAT reject overlapping primary/secondary/control-plane ranges only at apply time,
+        # after the VPC exists; catching it here keeps the first `pulumi up` clean.
+        ranges = {
+            "nodes_cidr": self.nodes_cidr,
+            "pods_cidr": self.pods_cidr,
+            "services_cidr": self.services_cidr,
+            "master_cidr": self.master_cidr,
+        }
+        for key, net in ranges.items():
+            if not net.is_private:
+                raise ValueError(f"{key} {net} is not a private (RFC 1918) range")
+        names = list(ranges)
+        for i, a in enumerate(names):
+            for b in names[i + 1 :]:
+                if ranges[a].overlaps(ranges[b]):
+                    raise ValueError(f"{a} {ranges[a]} overlaps {b} {ranges[b]}")
+        # Sized for production scale: >= 4,000 nodes' worth of addresses is overkill, but fewer than 250
+        # nodes, 2,000 pods or 1,000 services would cap growth of a busy data plane.
+        minimums = {"nodes_cidr": 24, "pods_cidr": 21, "services_cidr": 22}
+        for key, max_prefix in minimums.items():
+            if ranges[key].prefixlen > max_prefix:
+                raise ValueError(f"{key} {ranges[key]} is too small; use /{max_prefix} or larger")
+        return self
+
 
 class GcpKmsConfig(StrictModel):
     create_key: bool = Field(default=True, description="Create the key ring and CMEK key.")
@@ -77,6 +105,8 @@ class GcpKmsConfig(StrictModel):
 
 
 class GcpClusterConfig(StrictModel):
+    """GKE Standard cluster options (node pools come from the size preset)."""
+
     release_channel: Literal["RAPID", "REGULAR", "STABLE"] = Field(
         default="REGULAR", description="GKE release channel."
     )
@@ -84,8 +114,26 @@ class GcpClusterConfig(StrictModel):
         default=False, description="Make the GKE control plane reachable only from inside the network."
     )
     authorized_networks: list[ipaddress.IPv4Network] = Field(
-        default_factory=list, description="CIDRs allowed to reach the control plane."
+        default_factory=list,
+        description=(
+            "CIDRs allowed to reach the control plane (the machine running `pulumi up` must be one of "
+            "them, or inside the network when private_endpoint is true). Empty: no IP restriction."
+        ),
     )
+
+    @model_validator(mode="after")
+    def _no_open_world(self) -> GcpClusterConfig:
+        for net in self.authorized_networks:
+            if net.prefixlen == 0:
+                raise ValueError(
+                    f"authorized_networks contains {net}, which authorizes every address; list the "
+                    "networks that administer the cluster (or leave the list empty, knowingly)"
+                )
+        if len(set(self.authorized_networks)) != len(self.authorized_networks):
+            raise ValueError("authorized_networks contains duplicates")
+        if len(self.authorized_networks) > 50:
+            raise ValueError("authorized_networks has more than 50 entries (the GKE limit)")
+        return self
 
 
 class GcpConfig(StrictModel):
@@ -93,3 +141,39 @@ class GcpConfig(StrictModel):
     network: GcpNetworkConfig = Field(default_factory=GcpNetworkConfig)
     kms: GcpKmsConfig = Field(default_factory=GcpKmsConfig)
     cluster: GcpClusterConfig = Field(default_factory=GcpClusterConfig)
+
+
+def ingress_problems(
+    *,
+    private_ingress: bool,
+    custom_domain: str | None,
+    certificate: str | None,
+    waf_policy: str | None,
+    allowed_cidrs: list[str],
+) -> list[tuple[str, str]]:
+    """GCP rules for the ``ingress`` section, as (key path, message) pairs.
+
+    Private (default): an internal passthrough load balancer inside the VPC; no domain or certificate.
+    Public: an external HTTPS load balancer (GKE Gateway) that needs a domain for its certificate.
+    """
+    problems: list[tuple[str, str]] = []
+    if not private_ingress and not custom_domain:
+        problems.append(("ingress.custom_domain", "is required on GCP when ingress.private_only is false: the "
+                         "external HTTPS load balancer needs a domain for its Google-managed certificate"))
+    if private_ingress and custom_domain:
+        problems.append(("ingress.custom_domain", "only applies to the public HTTPS endpoint on GCP; set "
+                         "ingress.private_only: false or remove it"))
+    if certificate and not _RESOURCE_NAME.match(certificate):
+        problems.append(("ingress.certificate", "must be the name of a Compute Engine SSL certificate in the "
+                         "project (omit it to get a Google-managed certificate)"))
+    if waf_policy and not _RESOURCE_NAME.match(waf_policy):
+        problems.append(("ingress.waf_acl", "must be the name of a Cloud Armor security policy in the project"))
+    if waf_policy and private_ingress:
+        problems.append(("ingress.waf_acl", "Cloud Armor applies to the public HTTPS endpoint only; set "
+                         "ingress.private_only: false or remove it"))
+    for i, cidr in enumerate(allowed_cidrs):
+        try:
+            ipaddress.IPv4Network(cidr)
+        except ValueError:
+            problems.append((f"ingress.allowed_cidrs[{i}]", f"{cidr!r} is not an IPv4 CIDR"))
+    return problems

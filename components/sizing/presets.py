@@ -9,7 +9,8 @@ Why these SKUs (each row is checked against the seed by tests/components/sizing)
     Braintrust's GKE production example.
   - Azure: Cobalt 100 Dpdsv6. D16pds_v6 has ~944 GB of NVMe (< 1024), so production uses D32pds_v6.
 * PostgreSQL production: 8 vCPU / 64 GiB, 1000 GB, >= 15k IOPS, version 17, HA.
-  - GCP: Enterprise Plus ``db-perf-optimized-N-8``; PD-SSD gives 30 IOPS/GB, capped at 15k for 8 vCPUs.
+  - GCP: Enterprise Plus ``db-perf-optimized-N-8``; PD-SSD gives 30 IOPS/GiB (1000 GB -> 30k), capped at
+    15k per instance for 8-15 vCPUs; Cloud SQL has no provisioned IOPS, so ``iops`` is the derived figure.
   - Azure: memory-optimized E16ds_v5 (E8ds_v5 caps at 12,800 IOPS) on an 8 TiB P60 Premium SSD.
 * Redis production: non-burstable, 2 vCPU, >= 4 GB, version 7+, replica + failover.
 * Node pools (GCP/Azure) are x86: the API image and cluster add-ons are not all published for arm64.

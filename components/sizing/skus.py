@@ -51,6 +51,7 @@ _GCP_C4A = "https://cloud.google.com/compute/docs/general-purpose-machines#c4a_s
 _GCP_N2 = "https://cloud.google.com/compute/docs/general-purpose-machines#n2_series"
 _GCP_SQL = "https://cloud.google.com/sql/docs/postgres/instance-settings#machine-type-2ndgen"
 _GCP_REDIS = "https://cloud.google.com/memorystore/docs/redis/pricing#instance_pricing"
+_C4A_NOTE = "Titanium SSD as GKE ephemeral storage; Hyperdisk boot disk only"
 _AZ_DPDSV6 = "https://learn.microsoft.com/azure/virtual-machines/sizes/general-purpose/dpdsv6-series"
 _AZ_DDSV6 = "https://learn.microsoft.com/azure/virtual-machines/sizes/general-purpose/ddsv6-series"
 _AZ_DSV5 = "https://learn.microsoft.com/azure/virtual-machines/sizes/general-purpose/dsv5-series"
@@ -86,22 +87,32 @@ _TABLE: tuple[Sku, ...] = (
     Sku(Cloud.AWS, _R, "cache.m7g.large", 2, 6.38, _A, False, _AWS_CACHE),
     Sku(Cloud.AWS, _R, "cache.r7g.large", 2, 13.07, _A, False, _AWS_CACHE),
     Sku(Cloud.AWS, _R, "cache.r7g.xlarge", 4, 26.32, _A, False, _AWS_CACHE),
-    # --- GCP: Brainstore (C4A Axion with Titanium local SSD, 375 GiB per disk) ---
-    Sku(Cloud.GCP, _C, "c4a-standard-4-lssd", 4, 16, _A, False, _GCP_C4A, local_nvme_gb=403),
-    Sku(Cloud.GCP, _C, "c4a-standard-8-lssd", 8, 32, _A, False, _GCP_C4A, local_nvme_gb=805),
-    Sku(Cloud.GCP, _C, "c4a-standard-16-lssd", 16, 64, _A, False, _GCP_C4A, local_nvme_gb=1611),
-    Sku(Cloud.GCP, _C, "c4a-standard-32-lssd", 32, 128, _A, False, _GCP_C4A, local_nvme_gb=2416),
+    # --- GCP: Brainstore (C4A Axion with Titanium local SSD: 1/2/4/6 x 375 GiB for -4/-8/-16/-32 -lssd).
+    # GKE Standard exposes the disks as node ephemeral storage (ephemeral_storage_local_ssd_config);
+    # C4A boots only from Hyperdisk, so its pools use hyperdisk-balanced boot disks.
+    Sku(Cloud.GCP, _C, "c4a-standard-4-lssd", 4, 16, _A, False, _GCP_C4A, local_nvme_gb=403, note=_C4A_NOTE),
+    Sku(Cloud.GCP, _C, "c4a-standard-8-lssd", 8, 32, _A, False, _GCP_C4A, local_nvme_gb=805, note=_C4A_NOTE),
+    Sku(Cloud.GCP, _C, "c4a-standard-16-lssd", 16, 64, _A, False, _GCP_C4A, local_nvme_gb=1611, note=_C4A_NOTE),
+    Sku(Cloud.GCP, _C, "c4a-standard-32-lssd", 32, 128, _A, False, _GCP_C4A, local_nvme_gb=2416, note=_C4A_NOTE),
     # --- GCP: node pools for system and API ---
     Sku(Cloud.GCP, _C, "n2-standard-2", 2, 8, _X, False, _GCP_N2),
     Sku(Cloud.GCP, _C, "n2-standard-4", 4, 16, _X, False, _GCP_N2),
     Sku(Cloud.GCP, _C, "n2-standard-8", 8, 32, _X, False, _GCP_N2),
     Sku(Cloud.GCP, _C, "n2-standard-16", 16, 64, _X, False, _GCP_N2),
-    # --- GCP: Cloud SQL for PostgreSQL ---
-    Sku(Cloud.GCP, _D, "db-custom-2-8192", 2, 8, _X, False, _GCP_SQL, note="Enterprise edition"),
-    Sku(Cloud.GCP, _D, "db-custom-4-16384", 4, 16, _X, False, _GCP_SQL, note="Enterprise edition"),
-    Sku(Cloud.GCP, _D, "db-perf-optimized-N-8", 8, 64, _X, False, _GCP_SQL, note="Enterprise Plus"),
-    Sku(Cloud.GCP, _D, "db-perf-optimized-N-16", 16, 128, _X, False, _GCP_SQL, note="Enterprise Plus"),
-    # --- GCP: Memorystore for Redis (capacity chosen with memory_gib; tier from high_availability) ---
+    # --- GCP: Cloud SQL for PostgreSQL on PD-SSD: 30 IOPS per GiB (read and write), capped per instance by
+    # vCPU count as for Compute Engine pd-ssd: 15,000 up to 15 vCPUs, 25,000 for 16-31. Storage size drives
+    # IOPS (1,000 GB -> 30,000, capped at 15,000 on 8 vCPUs); there is no provisioned-IOPS setting.
+    Sku(Cloud.GCP, _D, "db-custom-2-8192", 2, 8, _X, False, _GCP_SQL, max_iops=15000,
+        note="Enterprise edition; PD-SSD 30 IOPS/GiB"),
+    Sku(Cloud.GCP, _D, "db-custom-4-16384", 4, 16, _X, False, _GCP_SQL, max_iops=15000,
+        note="Enterprise edition; PD-SSD 30 IOPS/GiB"),
+    Sku(Cloud.GCP, _D, "db-perf-optimized-N-8", 8, 64, _X, False, _GCP_SQL, max_iops=15000,
+        note="Enterprise Plus (N2); PD-SSD 30 IOPS/GiB; data cache serves hot reads from local SSD"),
+    Sku(Cloud.GCP, _D, "db-perf-optimized-N-16", 16, 128, _X, False, _GCP_SQL, max_iops=25000,
+        note="Enterprise Plus (N2); PD-SSD 30 IOPS/GiB; data cache serves hot reads from local SSD"),
+    # --- GCP: Memorystore for Redis 7.2 (capacity chosen with memory_gib: M1 1-4 GB, M2 5-10 GB; tier from
+    # high_availability: BASIC or STANDARD_HA). In-transit encryption (SERVER_AUTHENTICATION, TLS 1.2+,
+    # port 6378, per-instance CA) and CMEK are supported on both tiers.
     Sku(
         Cloud.GCP, _R, "memorystore-redis", None, None, None, False, _GCP_REDIS,
         note="Google publishes capacity tiers, not vCPUs; not a shared-core/burstable product",
