@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -41,7 +41,24 @@ class AzureNetworkConfig(StrictModel):
     )
     existing_private_dns_zone_ids: dict[str, ResourceId] = Field(
         default_factory=dict,
-        description="BYO private DNS zones by zone name (e.g. privatelink.vaultcore.azure.net).",
+        description=(
+            "BYO private DNS zones by zone name (e.g. privatelink.vaultcore.azure.net); the program links "
+            "them to a VNet it creates (same subscription) and otherwise expects them linked already."
+        ),
+    )
+    existing_outbound_type: Literal["userAssignedNATGateway", "userDefinedRouting", "loadBalancer"] = Field(
+        default="userAssignedNATGateway",
+        description=(
+            "BYO VNet only: how AKS nodes reach the internet (a NAT gateway on the node subnet, your own "
+            "route table/firewall, or the AKS load balancer). A created VNet always uses a NAT gateway."
+        ),
+    )
+    api_private_ip: ipaddress.IPv4Address | None = Field(
+        default=None,
+        description=(
+            "Fixed private IP of the API's internal load balancer, inside the AKS node subnet. Default: an "
+            "address near the end of the created node subnet; required with a BYO VNet."
+        ),
     )
 
     @model_validator(mode="after")
@@ -60,7 +77,82 @@ class AzureNetworkConfig(StrictModel):
                 raise ValueError("create_vnet: false requires " + ", ".join(missing))
         if self.vnet_cidr.prefixlen > 20:
             raise ValueError("vnet_cidr must be /20 or larger")
+        unknown = sorted(set(self.existing_private_dns_zone_ids) - set(PRIVATE_DNS_ZONES.values()))
+        if unknown:
+            raise ValueError(
+                f"existing_private_dns_zone_ids has unknown zone(s) {unknown}; "
+                f"expected some of {sorted(PRIVATE_DNS_ZONES.values())}"
+            )
+        if self.create_vnet and self.existing_outbound_type != "userAssignedNATGateway":
+            raise ValueError("existing_outbound_type only applies with create_vnet: false")
+        if not self.create_vnet and self.api_private_ip is None:
+            raise ValueError("create_vnet: false requires api_private_ip (a free address in the node subnet)")
+        if self.create_vnet and self.api_private_ip is not None:
+            nodes = node_subnet_cidr(self.vnet_cidr)
+            if self.api_private_ip not in nodes or self.api_private_ip in (nodes.network_address,
+                                                                            nodes.broadcast_address):
+                raise ValueError(f"api_private_ip must be a host address in the node subnet {nodes}")
         return self
+
+
+# Private DNS zones of the private endpoints, keyed by what they serve (Azure public cloud names).
+PRIVATE_DNS_ZONES: dict[str, str] = {
+    "vault": "privatelink.vaultcore.azure.net",
+    "postgres": "privatelink.postgres.database.azure.com",
+    "redis": "privatelink.redis.azure.net",
+    "blob": "privatelink.blob.core.windows.net",
+}
+
+
+def node_subnet_cidr(vnet: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
+    """First half of the VNet: AKS nodes (Azure CNI overlay gives pods their own, non-VNet range)."""
+    return next(vnet.subnets(prefixlen_diff=1))
+
+
+def endpoint_subnet_cidr(vnet: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
+    """A /24 at the start of the second half: private endpoints of the data stores and the vault."""
+    second_half = list(vnet.subnets(prefixlen_diff=1))[1]
+    return next(second_half.subnets(new_prefix=24))
+
+
+def default_api_private_ip(vnet: ipaddress.IPv4Network) -> ipaddress.IPv4Address:
+    """Near the end of the node subnet: nodes are allocated from the start, so this stays free."""
+    nodes = node_subnet_cidr(vnet)
+    return nodes.broadcast_address - 5
+
+
+# Sizes Azure accepts for Flexible Server storage (GiB), and the IOPS of each Premium SSD performance tier.
+POSTGRES_STORAGE_GIB: tuple[int, ...] = (32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767)
+PREMIUM_SSD_TIERS: tuple[tuple[str, int, int], ...] = (
+    # (tier, smallest disk (GiB) whose base tier it is, provisioned IOPS)
+    ("P4", 32, 120), ("P6", 64, 240), ("P10", 128, 500), ("P15", 256, 1100), ("P20", 512, 2300),
+    ("P30", 1024, 5000), ("P40", 2048, 7500), ("P50", 4096, 7500), ("P60", 8192, 16000),
+    ("P70", 16384, 18000), ("P80", 32767, 20000),
+)
+
+
+def postgres_performance_tier(storage_gib: int, iops: int) -> str | None:
+    """Smallest Premium SSD performance tier that gives ``iops`` and is allowed for the disk size.
+
+    A tier can be raised above the disk's base tier (more IOPS at the same size) but never below it.
+    None when no tier reaches ``iops`` (then Premium SSD v2 would be needed).
+    """
+    base = max((i for i, (_, size, _) in enumerate(PREMIUM_SSD_TIERS) if size <= storage_gib), default=0)
+    for tier, _, tier_iops in PREMIUM_SSD_TIERS[base:]:
+        if tier_iops >= iops:
+            return tier
+    return None
+
+
+def postgres_storage_problems(storage_gb: int, iops: int) -> list[str]:
+    """What makes a Flexible Server storage size / IOPS pair impossible (empty list = fine)."""
+    problems = []
+    if storage_gb not in POSTGRES_STORAGE_GIB:
+        problems.append(f"postgres.storage_gb must be one of {list(POSTGRES_STORAGE_GIB)} on Azure "
+                        f"(given: {storage_gb})")
+    elif postgres_performance_tier(storage_gb, iops) is None:
+        problems.append(f"postgres.iops {iops} is beyond every Premium SSD tier for {storage_gb} GiB")
+    return problems
 
 
 class AzureClusterConfig(StrictModel):
@@ -72,8 +164,20 @@ class AzureClusterConfig(StrictModel):
         default="patch", pattern=r"^(none|patch|stable|rapid|node-image)$", description="AKS auto-upgrade."
     )
 
+    @model_validator(mode="after")
+    def _private_has_no_allowlist(self) -> AzureClusterConfig:
+        if self.private_cluster and self.authorized_ip_ranges:
+            raise ValueError("authorized_ip_ranges only applies to a public API server; remove it or "
+                             "set private_cluster: false")
+        if any(net.prefixlen == 0 for net in self.authorized_ip_ranges):
+            raise ValueError("authorized_ip_ranges must not contain 0.0.0.0/0 (that is no allowlist at all)")
+        return self
+
 
 class AzureConfig(StrictModel):
+    """Azure settings. Deployer needs Owner (or Contributor + Role Based Access Control Administrator) on
+    the subscription or resource group: the program creates role assignments."""
+
     subscription_id: uuid.UUID = Field(description="Subscription that receives the data plane.")
     tenant_id: uuid.UUID | None = Field(default=None, description="Entra tenant (defaults to the caller's).")
     resource_group: AzureResourceGroupConfig = Field(default_factory=AzureResourceGroupConfig)
@@ -81,5 +185,20 @@ class AzureConfig(StrictModel):
     cluster: AzureClusterConfig = Field(default_factory=AzureClusterConfig)
     deployer_ip_ranges: list[ipaddress.IPv4Network] = Field(
         default_factory=list,
-        description="Where `pulumi up` runs from; allowed through the Key Vault firewall to write secrets.",
+        description=(
+            "Where `pulumi up` runs from. Allowed to reach a public AKS API server (together with "
+            "cluster.authorized_ip_ranges) so the program can install the workloads. Key Vault needs no "
+            "allowance: secrets and keys are written through Azure Resource Manager, so the vault stays "
+            "private-endpoint-only."
+        ),
+    )
+    key_vault_soft_delete_days: int | None = Field(
+        default=None, ge=7, le=90,
+        description=(
+            "Soft-delete retention of the vault; with purge protection its name stays reserved that long. "
+            "Default: 7 in staging, 90 in production."
+        ),
+    )
+    postgres_geo_redundant_backup: bool = Field(
+        default=False, description="Geo-redundant PostgreSQL backups (needs a paired region; fixed at creation).",
     )

@@ -1,0 +1,93 @@
+"""Small helpers shared by the Azure tiers: built-in roles, role assignments, private endpoints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_azure_native as azure_native
+
+# Built-in Azure role definition ids (identical in every tenant).
+# https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
+ROLE_IDS: dict[str, str] = {
+    "Key Vault Administrator": "00482a5a-887f-4fb3-b363-3b7fe8e74483",
+    "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
+    "Key Vault Crypto Service Encryption User": "e147488a-f6f5-4113-8e2d-b22465e65bf6",
+    "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+    "Network Contributor": "4d97b98b-1d4f-4787-a291-c67834d212e7",
+    "Contributor": "b24988ac-6180-42a0-ab88-20f7382dd24c",
+}
+
+
+def role_definition_id(subscription_id: str, role: str) -> str:
+    return f"/subscriptions/{subscription_id}/providers/Microsoft.Authorization/roleDefinitions/{ROLE_IDS[role]}"
+
+
+def grant(
+    name: str,
+    *,
+    parent: pulumi.Resource,
+    subscription_id: str,
+    role: str,
+    principal_id: pulumi.Input[str],
+    scope: pulumi.Input[str],
+    service_principal: bool = True,
+    depends_on: list[pulumi.Resource] | None = None,
+) -> azure_native.authorization.RoleAssignment:
+    """One role assignment. ``principal_type`` is set for managed identities: without it, a brand-new
+    identity that has not replicated through Entra yet makes the assignment fail on the first apply."""
+    return azure_native.authorization.RoleAssignment(
+        name,
+        role_definition_id=role_definition_id(subscription_id, role),
+        principal_id=principal_id,
+        principal_type="ServicePrincipal" if service_principal else None,
+        scope=scope,
+        description=f"braintrust: {role}",
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=depends_on),
+    )
+
+
+@dataclass(frozen=True)
+class EndpointTarget:
+    """What a private endpoint connects to and where its DNS record goes."""
+
+    resource_id: pulumi.Input[str]
+    group_id: str  # sub-resource: vault, postgresqlServer, redisEnterprise, blob
+    dns_zone_id: pulumi.Input[str]
+
+
+def private_endpoint(
+    name: str,
+    *,
+    parent: pulumi.Resource,
+    resource_group_name: pulumi.Input[str],
+    location: str,
+    subnet_id: pulumi.Input[str],
+    target: EndpointTarget,
+    tags: dict[str, str],
+) -> azure_native.network.PrivateEndpoint:
+    """Private endpoint plus the DNS zone group that keeps its A record in the private zone."""
+    endpoint = azure_native.network.PrivateEndpoint(
+        name,
+        resource_group_name=resource_group_name,
+        location=location,
+        subnet=azure_native.network.SubnetArgs(id=subnet_id),
+        private_link_service_connections=[azure_native.network.PrivateLinkServiceConnectionArgs(
+            name=name,
+            private_link_service_id=target.resource_id,
+            group_ids=[target.group_id],
+        )],
+        tags=tags,
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+    azure_native.network.PrivateDnsZoneGroup(
+        f"{name}-dns",
+        resource_group_name=resource_group_name,
+        private_endpoint_name=endpoint.name,
+        private_dns_zone_group_name="default",
+        private_dns_zone_configs=[azure_native.network.PrivateDnsZoneConfigArgs(
+            name=target.group_id, private_dns_zone_id=target.dns_zone_id,
+        )],
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+    return endpoint

@@ -1,0 +1,146 @@
+"""Key Vault: RBAC, purge protection, no public network access; CMKs with a rotation policy.
+
+How the deployer writes into a vault nobody can reach from the internet: every write (keys, secrets)
+goes through Azure Resource Manager (``Microsoft.KeyVault/vaults/keys|secrets``), a control-plane
+operation the vault firewall does not apply to. So ``pulumi up`` works from anywhere in one run, with
+``publicNetworkAccess: Disabled`` from the first apply. The deployer still gets Key Vault Administrator
+on this vault so a person can inspect it from inside the network (break-glass), not for the program.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_azure_native as azure_native
+
+from .common import EndpointTarget, grant, private_endpoint
+
+# Customer-managed keys: rotated yearly by Key Vault, each version valid two years, so consumers that
+# follow the versionless key URI (PostgreSQL, Storage) always hold a valid version.
+ROTATE_AFTER = "P1Y"
+EXPIRE_AFTER = "P2Y"
+NOTIFY_BEFORE_EXPIRY = "P30D"
+CMK_NAMES = ("postgres-cmk", "storage-cmk")
+
+
+@dataclass(frozen=True)
+class KeyVaultArgs:
+    vault_name: str
+    resource_group_name: pulumi.Input[str]
+    location: str
+    tenant_id: pulumi.Input[str]
+    subscription_id: str
+    tags: dict[str, str]
+    protect: bool
+    soft_delete_days: int
+    endpoints_subnet_id: pulumi.Input[str]
+    dns_zone_id: pulumi.Input[str]
+    deployer_object_id: pulumi.Input[str]
+    # principal id -> role on this vault (Key Vault Secrets User for the workloads)
+    secret_readers: dict[str, pulumi.Input[str]]
+    # key name -> principal id that wraps/unwraps with it (the PostgreSQL and Storage identities)
+    key_users: dict[str, pulumi.Input[str]]
+
+
+def rotation_policy() -> azure_native.keyvault.RotationPolicyArgs:
+    return azure_native.keyvault.RotationPolicyArgs(
+        attributes=azure_native.keyvault.KeyRotationPolicyAttributesArgs(expiry_time=EXPIRE_AFTER),
+        lifetime_actions=[
+            azure_native.keyvault.LifetimeActionArgs(
+                action=azure_native.keyvault.ActionArgs(type=azure_native.keyvault.KeyRotationPolicyActionType.ROTATE),
+                trigger=azure_native.keyvault.TriggerArgs(time_after_create=ROTATE_AFTER),
+            ),
+            azure_native.keyvault.LifetimeActionArgs(
+                action=azure_native.keyvault.ActionArgs(type=azure_native.keyvault.KeyRotationPolicyActionType.NOTIFY),
+                trigger=azure_native.keyvault.TriggerArgs(time_before_expiry=NOTIFY_BEFORE_EXPIRY),
+            ),
+        ],
+    )
+
+
+class KeyVault(pulumi.ComponentResource):
+    vault_id: pulumi.Output[str]
+    vault_name: pulumi.Output[str]
+    vault_uri: pulumi.Output[str]
+    key_ids: dict[str, pulumi.Output[str]]  # ARM ids (role assignment scopes)
+    key_uris: dict[str, pulumi.Output[str]]  # versionless key URIs (follow rotation)
+    key_names: dict[str, pulumi.Output[str]]
+    grants: list[pulumi.Resource]  # consumers of the keys depend on these
+
+    def __init__(self, name: str, args: KeyVaultArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("braintrust:azure:KeyVault", name, None, opts)
+        vault = azure_native.keyvault.Vault(
+            f"{name}-vault",
+            vault_name=args.vault_name,
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            properties=azure_native.keyvault.VaultPropertiesArgs(
+                tenant_id=args.tenant_id,
+                sku=azure_native.keyvault.SkuArgs(family="A", name=azure_native.keyvault.SkuName.STANDARD),
+                enable_rbac_authorization=True,
+                enable_soft_delete=True,
+                soft_delete_retention_in_days=args.soft_delete_days,
+                enable_purge_protection=True,
+                public_network_access="Disabled",
+                # Trusted services (Storage, PostgreSQL) still reach their CMKs; everyone else needs the
+                # private endpoint.
+                network_acls=azure_native.keyvault.NetworkRuleSetArgs(default_action="Deny", bypass="AzureServices"),
+                enabled_for_deployment=False,
+                enabled_for_template_deployment=False,
+                enabled_for_disk_encryption=False,
+            ),
+            tags=args.tags,
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.protect),
+        )
+        private_endpoint(
+            f"{name}-pe",
+            parent=self,
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            subnet_id=args.endpoints_subnet_id,
+            target=EndpointTarget(vault.id, "vault", args.dns_zone_id),
+            tags=args.tags,
+        )
+        deployer = grant(
+            f"{name}-deployer-admin", parent=self, subscription_id=args.subscription_id,
+            role="Key Vault Administrator", principal_id=args.deployer_object_id, scope=vault.id,
+            service_principal=False,
+        )
+        self.grants = []
+        for reader, principal in args.secret_readers.items():
+            self.grants.append(grant(
+                f"{name}-{reader}-secrets-user", parent=self, subscription_id=args.subscription_id,
+                role="Key Vault Secrets User", principal_id=principal, scope=vault.id,
+            ))
+        self.key_ids, self.key_uris, self.key_names = {}, {}, {}
+        for key_name in CMK_NAMES:
+            key = azure_native.keyvault.Key(
+                f"{name}-{key_name}",
+                vault_name=vault.name,
+                resource_group_name=args.resource_group_name,
+                key_name=key_name,
+                properties=azure_native.keyvault.KeyPropertiesArgs(
+                    kty="RSA",
+                    key_size=4096,
+                    key_ops=["wrapKey", "unwrapKey"],
+                    rotation_policy=rotation_policy(),
+                ),
+                tags=args.tags,
+                opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=True,
+                                            depends_on=[deployer]),
+            )
+            self.key_ids[key_name] = key.id
+            self.key_uris[key_name] = key.key_uri
+            self.key_names[key_name] = key.name
+            if key_name in args.key_users:
+                self.grants.append(grant(
+                    f"{name}-{key_name}-user", parent=self, subscription_id=args.subscription_id,
+                    role="Key Vault Crypto Service Encryption User", principal_id=args.key_users[key_name],
+                    scope=key.id,
+                ))
+        self.vault_id = vault.id
+        self.vault_name = vault.name
+        self.vault_uri = vault.properties.apply(lambda p: p.vault_uri or "")
+        self.register_outputs({"vault_id": self.vault_id, "vault_name": self.vault_name,
+                               "vault_uri": self.vault_uri})
