@@ -100,6 +100,12 @@ KEY_VAULT_SECRET_NAMES: Mapping[str, str] = {
     "function-secret-key": "FUNCTION_SECRET_KEY",
     "azure-storage-connection-string": "AZURE_STORAGE_CONNECTION_STRING",
 }
+# Oldest Kubernetes minor our own objects are validated against (tests) and Pod Security is pinned to.
+MIN_KUBERNETES_VERSION = "1.33"
+# The chart rolls every Deployment out with maxSurge 100% / maxUnavailable 0 (hard-coded), and each
+# Brainstore pod needs a node of its own: a Brainstore pool whose autoscaler maximum leaves no spare
+# node deadlocks every rollout. One spare suffices (each new pod that turns ready frees an old node).
+ROLLOUT_SPARE_NODES = 1
 # Node labels the managed clusters put on every node of a pool.
 GKE_POOL_LABEL = "cloud.google.com/gke-nodepool"
 AKS_POOL_LABEL = "kubernetes.azure.com/agentpool"
@@ -353,6 +359,11 @@ def args_problems(args: WorkloadsArgs) -> list[str]:
         if args.google_mode != "standard":
             problems.append("google_mode applies to cloud google only")
     return problems
+
+
+def brainstore_pool_max_nodes(pods: int) -> int:
+    """Smallest autoscaler maximum for a Brainstore pool running ``pods`` (one per node) that can roll out."""
+    return pods + ROLLOUT_SPARE_NODES
 
 
 def service_account_subjects(namespace: str) -> list[str]:
