@@ -1,0 +1,84 @@
+"""Azure Managed Redis (redisenterprise, Redis 7.4): TLS only, private endpoint only, HA in production.
+
+Classic Azure Cache for Redis stops at Redis 6, below the seed's 7. The database uses the
+``EnterpriseCluster`` policy, which exposes one endpoint to non-cluster-aware clients.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_azure_native as azure_native
+
+from components.sizing.model import CacheSize
+
+from .common import EndpointTarget, private_endpoint
+
+PORT = 10000
+
+
+@dataclass(frozen=True)
+class CacheArgs:
+    cluster_name: str
+    resource_group_name: pulumi.Input[str]
+    location: str
+    tags: dict[str, str]
+    protect: bool
+    size: CacheSize
+    endpoints_subnet_id: pulumi.Input[str]
+    dns_zone_id: pulumi.Input[str]
+
+
+class Cache(pulumi.ComponentResource):
+    host_name: pulumi.Output[str]
+    url: pulumi.Output[str]  # secret: rediss://:<key>@host:10000
+
+    def __init__(self, name: str, args: CacheArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("braintrust:azure:Cache", name, None, opts)
+        cluster = azure_native.redisenterprise.RedisEnterprise(
+            f"{name}-cluster",
+            cluster_name=args.cluster_name,
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            sku=azure_native.redisenterprise.SkuArgs(name=args.size.sku),
+            minimum_tls_version="1.2",
+            high_availability="Enabled" if args.size.high_availability else "Disabled",
+            public_network_access="Disabled",
+            tags=args.tags,
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+        )
+        database = azure_native.redisenterprise.Database(
+            f"{name}-db",
+            cluster_name=cluster.name,
+            resource_group_name=args.resource_group_name,
+            database_name="default",
+            client_protocol="Encrypted",
+            port=PORT,
+            clustering_policy="EnterpriseCluster",
+            # Locks and transaction state live here: never evict them under memory pressure.
+            eviction_policy="NoEviction",
+            # The chart reads REDIS_URL with a password; Entra tokens are not supported by the services.
+            access_keys_authentication="Enabled",
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+        )
+        private_endpoint(
+            f"{name}-pe",
+            parent=self,
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            subnet_id=args.endpoints_subnet_id,
+            target=EndpointTarget(cluster.id, "redisEnterprise", args.dns_zone_id),
+            tags=args.tags,
+        )
+        keys = azure_native.redisenterprise.list_database_keys_output(
+            cluster_name=cluster.name,
+            database_name=database.name,
+            resource_group_name=args.resource_group_name,
+            opts=pulumi.InvokeOutputOptions(parent=self),
+        )
+        self.host_name = cluster.host_name
+        self.url = pulumi.Output.secret(pulumi.Output.format(
+            "rediss://:{0}@{1}:{2}", keys.primary_key, cluster.host_name, PORT,
+        ))
+        self.register_outputs({"host_name": self.host_name})
