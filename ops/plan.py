@@ -21,7 +21,6 @@ import datetime as dt
 import json
 import sys
 import time
-from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,9 +113,9 @@ def _sizing_lines(cfg: DataPlaneConfig) -> list[str]:
 
 def _cost_column(cfg: DataPlaneConfig, size: Size, sheet: cost.PriceSheet) -> CostColumn:
     est = cost.estimate(cfg, size=size, sheet=sheet)
-    by_component: Counter[str] = Counter()
+    by_component: dict[str, float] = {}
     for line in est.lines:
-        by_component[line.component] += line.monthly_usd or 0.0
+        by_component[line.component] = by_component.get(line.component, 0.0) + (line.monthly_usd or 0.0)
     return CostColumn(
         size=size.value,
         as_configured=size is cfg.size,
