@@ -1,0 +1,257 @@
+"""AKS: workload identity, Key Vault CSI, Azure CNI overlay + Cilium network policy, zoned node pools.
+
+Node pools (names are AKS agent pool names, <= 12 lowercase alphanumerics):
+
+* ``system``: AKS add-ons only (``CriticalAddonsOnly`` taint).
+* ``services``: the API (and anything else that is not Brainstore).
+* ``bsreader`` / ``bswriter`` / ``bsfast``: Brainstore roles on VM sizes with local NVMe, tainted so that
+  only Brainstore lands there. Each pool has exactly one node per Brainstore pod, and the autoscaler
+  may double it: the chart rolls Deployments out with ``maxSurge: 100%``, so a rollout needs a second,
+  full-size node for the writer (and for each reader) before the old pod goes away.
+
+Local NVMe reaches the pods through Azure Container Storage v2 (``microsoft.azurecontainerstoragev2``,
+the chart's ``local`` StorageClass). Its node DaemonSet tolerates every NoSchedule taint and is built
+for arm64 as well as amd64 (Azure/local-csi-driver), so Cobalt (Dpdsv6) pools work.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_azure_native as azure_native
+
+from components.sizing.model import BrainstoreRoleSize, BrainstoreSize, NodePoolSize
+
+from .common import grant
+
+SYSTEM_POOL = "system"
+SERVICES_POOL = "services"
+BRAINSTORE_POOLS: dict[str, str] = {"reader": "bsreader", "writer": "bswriter", "fast_reader": "bsfast"}
+# Chart names of the Brainstore roles (used in taints, labels and the chart's values).
+CHART_ROLES: dict[str, str] = {"reader": "reader", "writer": "writer", "fast_reader": "fastreader"}
+BRAINSTORE_TAINT_KEY = "braintrust.dev/brainstore"
+POOL_LABEL = "braintrust.dev/pool"
+AGENT_POOL_LABEL = "kubernetes.azure.com/agentpool"  # set by AKS on every node
+
+# Cluster-internal ranges that cannot collide with the VNet (overlay pods never use VNet addresses).
+POD_CIDR = "192.168.0.0/16"
+SERVICE_CIDR = "172.16.0.0/16"
+DNS_SERVICE_IP = "172.16.0.10"
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one Brainstore role runs: the pool's node selector and the toleration its taint needs."""
+
+    pool: str
+    taint_value: str
+
+    @property
+    def node_selector(self) -> dict[str, str]:
+        return {AGENT_POOL_LABEL: self.pool}
+
+    @property
+    def toleration(self) -> dict[str, str]:
+        return {"key": BRAINSTORE_TAINT_KEY, "operator": "Equal", "value": self.taint_value,
+                "effect": "NoSchedule"}
+
+
+def brainstore_placements(brainstore: BrainstoreSize) -> dict[str, Placement]:
+    """Role -> placement. A role without nodes of its own (staging's combined node) runs on the readers."""
+    reader = Placement(BRAINSTORE_POOLS["reader"], CHART_ROLES["reader"])
+    out = {}
+    for role in BRAINSTORE_POOLS:
+        size: BrainstoreRoleSize = getattr(brainstore, role)
+        out[role] = Placement(BRAINSTORE_POOLS[role], CHART_ROLES[role]) if size.count > 0 else reader
+    return out
+
+
+@dataclass(frozen=True)
+class ClusterArgs:
+    cluster_name: str
+    node_resource_group: str
+    deployment_name: str
+    resource_group_name: pulumi.Input[str]
+    location: str
+    subscription_id: str
+    tags: dict[str, str]
+    production: bool
+    zones: list[str]
+    nodes_subnet_id: pulumi.Input[str]
+    identity_id: pulumi.Input[str]
+    identity_principal_id: pulumi.Input[str]
+    system_pool: NodePoolSize
+    services_pool: NodePoolSize
+    brainstore: BrainstoreSize
+    private_cluster: bool
+    authorized_ip_ranges: list[pulumi.Input[str]]
+    upgrade_channel: str
+    outbound_type: str
+
+
+def _upgrade_settings(max_surge: str) -> azure_native.containerservice.AgentPoolUpgradeSettingsArgs:
+    return azure_native.containerservice.AgentPoolUpgradeSettingsArgs(
+        max_surge=max_surge, max_unavailable="0", drain_timeout_in_minutes=30, node_soak_duration_in_minutes=0,
+    )
+
+
+class Cluster(pulumi.ComponentResource):
+    name: pulumi.Output[str]
+    oidc_issuer_url: pulumi.Output[str]
+    kubeconfig: pulumi.Output[str]  # secret (admin credentials)
+    placements: dict[str, Placement]
+    ready: list[pulumi.Resource]  # pools + storage extension: install workloads after these
+
+    def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("braintrust:azure:Cluster", name, None, opts)
+        subnet_role = grant(
+            f"{name}-subnet-network-contributor", parent=self, subscription_id=args.subscription_id,
+            role="Network Contributor", principal_id=args.identity_principal_id, scope=args.nodes_subnet_id,
+        )
+        system = args.system_pool
+        cluster = azure_native.containerservice.ManagedCluster(
+            f"{name}-aks",
+            resource_name_=args.cluster_name,
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            dns_prefix=args.deployment_name,
+            node_resource_group=args.node_resource_group,
+            sku=azure_native.containerservice.ManagedClusterSKUArgs(
+                name="Base", tier="Standard" if args.production else "Free",
+            ),
+            identity=azure_native.containerservice.ManagedClusterIdentityArgs(
+                type=azure_native.containerservice.ResourceIdentityType.USER_ASSIGNED,
+                user_assigned_identities=[args.identity_id],
+            ),
+            enable_rbac=True,
+            aad_profile=azure_native.containerservice.ManagedClusterAADProfileArgs(managed=True,
+                                                                                   enable_azure_rbac=True),
+            oidc_issuer_profile=azure_native.containerservice.ManagedClusterOIDCIssuerProfileArgs(enabled=True),
+            security_profile=azure_native.containerservice.ManagedClusterSecurityProfileArgs(
+                workload_identity=azure_native.containerservice.ManagedClusterSecurityProfileWorkloadIdentityArgs(
+                    enabled=True),
+            ),
+            addon_profiles={
+                "azureKeyvaultSecretsProvider": azure_native.containerservice.ManagedClusterAddonProfileArgs(
+                    enabled=True, config={"enableSecretRotation": "true", "rotationPollInterval": "2m"},
+                ),
+            },
+            network_profile=azure_native.containerservice.ContainerServiceNetworkProfileArgs(
+                network_plugin="azure",
+                network_plugin_mode="overlay",
+                network_dataplane="cilium",
+                network_policy="cilium",
+                pod_cidr=POD_CIDR,
+                service_cidr=SERVICE_CIDR,
+                dns_service_ip=DNS_SERVICE_IP,
+                load_balancer_sku="standard",
+                outbound_type=args.outbound_type,
+            ),
+            api_server_access_profile=azure_native.containerservice.ManagedClusterAPIServerAccessProfileArgs(
+                enable_private_cluster=args.private_cluster,
+                private_dns_zone="system" if args.private_cluster else None,
+                authorized_ip_ranges=None if args.private_cluster else (args.authorized_ip_ranges or None),
+            ),
+            auto_upgrade_profile=azure_native.containerservice.ManagedClusterAutoUpgradeProfileArgs(
+                upgrade_channel=args.upgrade_channel,
+                node_os_upgrade_channel="NodeImage",
+            ),
+            agent_pool_profiles=[azure_native.containerservice.ManagedClusterAgentPoolProfileArgs(
+                name=SYSTEM_POOL,
+                mode="System",
+                vm_size=system.sku,
+                os_type="Linux",
+                os_sku="Ubuntu",
+                type="VirtualMachineScaleSets",
+                availability_zones=args.zones,
+                vnet_subnet_id=args.nodes_subnet_id,
+                enable_auto_scaling=True,
+                count=system.min_count,
+                min_count=system.min_count,
+                max_count=system.max_count,
+                node_taints=["CriticalAddonsOnly=true:NoSchedule"],
+                node_labels={POOL_LABEL: SYSTEM_POOL},
+                upgrade_settings=_upgrade_settings("33%"),
+                tags=args.tags,
+            )],
+            tags=args.tags,
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=[subnet_role],
+                # The other pools are AgentPool resources; the autoscaler owns node counts; the upgrade
+                # channel owns the Kubernetes version.
+                ignore_changes=["agentPoolProfiles", "kubernetesVersion"],
+            ),
+        )
+        self.ready = []
+        services = args.services_pool
+        self.ready.append(self._pool(name, SERVICES_POOL, cluster, args, vm_size=services.sku,
+                                     count=services.min_count, max_count=services.max_count, taint=None,
+                                     label=SERVICES_POOL, max_surge="33%"))
+        for role, pool in BRAINSTORE_POOLS.items():
+            size: BrainstoreRoleSize = getattr(args.brainstore, role)
+            if size.count == 0:
+                continue
+            chart_role = CHART_ROLES[role]
+            self.ready.append(self._pool(
+                name, pool, cluster, args, vm_size=size.sku, count=size.count, max_count=2 * size.count,
+                taint=f"{BRAINSTORE_TAINT_KEY}={chart_role}:NoSchedule", label=f"brainstore-{chart_role}",
+                # One extra node at a time: the new node is ready before the old pod is drained.
+                max_surge="1",
+                # Keep the local NVMe free for Azure Container Storage: OS and kubelet on the managed disk.
+                kubelet_on_os_disk=True,
+            ))
+        self.ready.append(azure_native.kubernetesconfiguration.Extension(
+            f"{name}-container-storage",
+            resource_group_name=args.resource_group_name,
+            cluster_rp="Microsoft.ContainerService",
+            cluster_resource_name="managedClusters",
+            cluster_name=cluster.name,
+            extension_name="acstor",
+            extension_type="microsoft.azurecontainerstoragev2",
+            auto_upgrade_minor_version=True,
+            release_train="stable",
+            opts=pulumi.ResourceOptions(parent=self, depends_on=self.ready[:]),
+        ))
+        credentials = azure_native.containerservice.list_managed_cluster_admin_credentials_output(
+            resource_group_name=args.resource_group_name,
+            resource_name=cluster.name,
+            opts=pulumi.InvokeOutputOptions(parent=self),
+        )
+        self.kubeconfig = pulumi.Output.secret(credentials.kubeconfigs.apply(
+            lambda configs: base64.b64decode(configs[0].value).decode()))
+        self.name = cluster.name
+        self.oidc_issuer_url = cluster.oidc_issuer_profile.apply(
+            lambda profile: (profile.issuer_url if profile else None) or "")
+        self.placements = brainstore_placements(args.brainstore)
+        self.register_outputs({"name": self.name, "oidc_issuer_url": self.oidc_issuer_url})
+
+    def _pool(self, name: str, pool: str, cluster: azure_native.containerservice.ManagedCluster,
+              args: ClusterArgs, *, vm_size: str, count: int, max_count: int, taint: str | None, label: str,
+              max_surge: str, kubelet_on_os_disk: bool = False) -> azure_native.containerservice.AgentPool:
+        return azure_native.containerservice.AgentPool(
+            f"{name}-{pool}",
+            agent_pool_name=pool,
+            resource_name_=cluster.name,
+            resource_group_name=args.resource_group_name,
+            mode="User",
+            vm_size=vm_size,
+            os_type="Linux",
+            os_sku="Ubuntu",
+            type="VirtualMachineScaleSets",
+            availability_zones=args.zones,
+            vnet_subnet_id=args.nodes_subnet_id,
+            enable_auto_scaling=True,
+            count=count,
+            min_count=count,
+            max_count=max(max_count, count),
+            node_taints=[taint] if taint else None,
+            node_labels={POOL_LABEL: label},
+            os_disk_type="Managed" if kubelet_on_os_disk else None,
+            kubelet_disk_type="OS" if kubelet_on_os_disk else None,
+            upgrade_settings=_upgrade_settings(max_surge),
+            tags=args.tags,
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["count"]),
+        )
