@@ -1,0 +1,90 @@
+"""`python -m ops.plan`: every stack reports offline; unbuilt clouds say so instead of faking an inventory."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ops import plan
+from tests.support.stacks import FIXED_TODAY, stack_names
+
+TODAY = ["--today", FIXED_TODAY.isoformat()]
+
+
+@pytest.fixture(scope="module")
+def reports() -> dict[str, plan.Report]:
+    return {name: plan.build_report(name, FIXED_TODAY) for name in stack_names()}
+
+
+def test_there_are_six_stacks_and_each_gets_a_full_report(reports):
+    assert len(reports) == 6
+    for name, report in reports.items():
+        assert not report.failed, f"{name}: {report.inventory.reason}"
+        assert report.conformance and all(row["status"] != "fail" for row in report.conformance)
+        assert report.release["version"] and report.release["state"] == "fresh"
+        own = next(col for col in report.cost["columns"] if col["as_configured"])
+        assert own["size"] == report.size and own["total_usd"] > 0
+        assert {col["size"] for col in report.cost["columns"]} == {"staging", "production"}
+
+
+def test_inventory_is_real_or_explicitly_unavailable(reports):
+    for name, report in reports.items():
+        inventory = report.inventory
+        if inventory.available:
+            assert inventory.total > 0 and inventory.by_component, name
+            assert sum(sum(types.values()) for types in inventory.by_component.values()) == inventory.total
+        else:
+            # Only a cloud that is not built yet may lack an inventory, and then nothing is shown for it.
+            assert inventory.reason and "not built yet" in inventory.reason, f"{name}: {inventory.reason}"
+            assert inventory.by_component == {} and inventory.total == 0 and inventory.outputs == {}
+
+
+def test_production_stacks_protect_what_they_build(reports):
+    for report in reports.values():
+        if report.size == "production" and report.inventory.available:
+            assert report.inventory.protected > 0, report.stack
+
+
+def test_text_report_fits_the_sections(reports):
+    text = plan.render_text(reports["aws-production"])
+    for needle in ("== aws-production", "release v", "seed conformance:", "estimated monthly cost",
+                   "production (this stack)", "staging (preset)", "total / month"):
+        assert needle in text
+    assert "resources:" in text or "resource inventory unavailable" in text
+
+
+def test_markdown_and_json(capsys):
+    assert plan.main(["gcp-staging", "--markdown", *TODAY]) == 0
+    markdown = capsys.readouterr().out
+    assert "## gcp-staging" in markdown and "| status | component |" in markdown
+    assert plan.main(["--all", "--json", *TODAY]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [r["stack"] for r in data] == stack_names()
+    assert all("inventory" in r and "cost" in r for r in data)
+
+
+def test_all_prints_every_stack_and_a_summary(capsys):
+    assert plan.main(["--all", *TODAY]) == 0
+    out = capsys.readouterr().out
+    for name in stack_names():
+        assert f"== {name}:" in out
+    assert "== summary" in out
+
+
+def test_old_price_sheet_is_warned_about(capsys):
+    assert plan.main(["aws-staging", "--no-inventory", "--today", "2027-01-15"]) == 0
+    assert "price sheet ops/prices.yaml is" in capsys.readouterr().out
+
+
+def test_invalid_stack_file_fails_with_the_readable_error(tmp_path, monkeypatch, capsys):
+    (tmp_path / "Pulumi.broken.yaml").write_text("config:\n  braintrust:cloud: aws\n  braintrust:size: huge\n")
+    monkeypatch.setattr(plan, "STACKS", tmp_path)
+    assert plan.main(["broken", *TODAY]) == 1
+    err = capsys.readouterr().err
+    assert "Invalid Braintrust stack configuration" in err and "braintrust:size" in err
+
+
+def test_name_or_all_is_required():
+    with pytest.raises(SystemExit):
+        plan.main([])
