@@ -1,0 +1,546 @@
+"""AWS rules (pulumi-aws 7.x resource types and camelCase properties)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from pulumi_policy import Severity
+
+from .common import (
+    MANDATORY,
+    Config,
+    Resource,
+    ResourceRule,
+    Setting,
+    StackRule,
+    StackViolation,
+    as_strings,
+    decode_user_data,
+    depends_on,
+    dig,
+    is_anywhere,
+    is_map,
+    is_set,
+    is_true,
+    items,
+    json_document,
+    json_list,
+    number,
+    outside,
+    plaintext_secret,
+    port_range,
+    secrets_in_text,
+    statements,
+)
+
+FAMILY = "aws"
+
+RDS_INSTANCE = "aws:rds/instance:Instance"
+RDS_CLUSTER = "aws:rds/cluster:Cluster"
+RDS_PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
+RDS_CLUSTER_PARAMETER_GROUP = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
+REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
+CACHE_CLUSTER = "aws:elasticache/cluster:Cluster"
+SERVERLESS_CACHE = "aws:elasticache/serverlessCache:ServerlessCache"
+BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
+BUCKET_SSE = (
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+)
+BUCKET_PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+BUCKET_VERSIONING = ("aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2")
+KMS_KEY = "aws:kms/key:Key"
+LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+INSTANCE = "aws:ec2/instance:Instance"
+VOLUME = "aws:ebs/volume:Volume"
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
+INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+LAMBDA = "aws:lambda/function:Function"
+TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
+IAM_POLICY_TYPES = (
+    "aws:iam/policy:Policy",
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:iam/userPolicy:UserPolicy",
+    "aws:iam/groupPolicy:GroupPolicy",
+)
+IAM_ROLE = "aws:iam/role:Role"
+IAM_ACCESS_KEY = "aws:iam/accessKey:AccessKey"
+IAM_USER = "aws:iam/user:User"
+SECRET = "aws:secretsmanager/secret:Secret"
+AUTOSCALING_GROUP = "aws:autoscaling/group:Group"
+
+KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
+
+
+def _is_postgres(r: Resource) -> bool:
+    engine = r.get("engine")
+    return isinstance(engine, str) and engine.startswith(("postgres", "aurora-postgresql"))
+
+
+# ----- RDS -----
+
+
+def _rds_encrypted(r: Resource, _: Config) -> Iterator[str]:
+    if not is_true(r.get("storageEncrypted")):
+        yield "storageEncrypted must be true"
+    if not is_set(r.get("kmsKeyId")):
+        yield "kmsKeyId must name the deployment's customer-managed KMS key (not the AWS-managed aws/rds key)"
+    if is_true(r.get("performanceInsightsEnabled")) and not is_set(r.get("performanceInsightsKmsKeyId")):
+        yield "performanceInsightsKmsKeyId must be the customer-managed key when Performance Insights is on"
+
+
+def _rds_private(r: Resource, _: Config) -> Iterator[str]:
+    if is_true(r.get("publiclyAccessible")):
+        yield "publiclyAccessible must be false: the database is reached only from inside the VPC"
+
+
+def _rds_deletion(r: Resource, _: Config) -> Iterator[str]:
+    if not r.production:
+        return
+    if not is_true(r.get("deletionProtection")):
+        yield "deletionProtection must be true in production (only danger_disable_deletion_protection turns it off)"
+    if is_true(r.get("skipFinalSnapshot")):
+        yield "skipFinalSnapshot must be false in production (only danger_skip_final_snapshot turns it on)"
+
+
+def _rds_tls(r: Resource, _: Config) -> Iterator[str]:
+    if r.type in (RDS_PARAMETER_GROUP, RDS_CLUSTER_PARAMETER_GROUP):
+        family = r.get("family")
+        if not (isinstance(family, str) and family.startswith(("postgres", "aurora-postgresql"))):
+            return
+        values = {str(p.get("name")): str(p.get("value")) for p in items(r.get("parameters")) if is_map(p)}
+        if values.get("rds.force_ssl") != "1":
+            yield "parameter rds.force_ssl must be set to 1 (clients without TLS are refused)"
+        return
+    if not _is_postgres(r):
+        return
+    key = "dbClusterParameterGroupName" if r.type == RDS_CLUSTER else "parameterGroupName"
+    group = r.get(key)
+    if not is_set(group) or (isinstance(group, str) and group.startswith("default.")):
+        yield f"{key} must name our parameter group (the default group does not force TLS on every version)"
+
+
+RDS_RULES = [
+    ResourceRule(
+        "aws-rds-encrypted-with-cmk",
+        family=FAMILY,
+        description="RDS storage and Performance Insights are encrypted with the deployment's customer-managed key.",
+        severity=Severity.HIGH, enforcement=MANDATORY,
+        remediation="Set storage_encrypted=True and kms_key_id=<Keys.key_arn> on the DB instance/cluster "
+                    "(and performance_insights_kms_key_id). Encryption cannot be added in place: restore from "
+                    "an encrypted snapshot copy.",
+        types=(RDS_INSTANCE, RDS_CLUSTER), check=_rds_encrypted,
+    ),
+    ResourceRule(
+        "aws-rds-not-public",
+        family=FAMILY,
+        description="RDS databases are never publicly accessible.",
+        severity=Severity.CRITICAL, enforcement=MANDATORY,
+        remediation="Set publicly_accessible=False and place the database in the private subnets; reach it "
+                    "through the VPC (bastion / remote support) instead.",
+        types=(RDS_INSTANCE, RDS_CLUSTER), check=_rds_private,
+    ),
+    ResourceRule(
+        "aws-rds-deletion-safeguards",
+        family=FAMILY,
+        description="Production RDS has deletion protection on and keeps a final snapshot.",
+        severity=Severity.HIGH, enforcement=MANDATORY,
+        remediation="Set deletion_protection=True and skip_final_snapshot=False in production. To tear a "
+                    "production stack down, set danger_disable_deletion_protection / danger_skip_final_snapshot "
+                    "AND disable this rule in the pack config: two deliberate keys.",
+        types=(RDS_INSTANCE, RDS_CLUSTER), check=_rds_deletion,
+    ),
+    ResourceRule(
+        "aws-rds-tls-enforced",
+        family=FAMILY,
+        description="PostgreSQL on RDS refuses connections without TLS (rds.force_ssl=1 in our parameter group).",
+        severity=Severity.HIGH, enforcement=MANDATORY,
+        remediation="Create an aws.rds.ParameterGroup for the postgres family with rds.force_ssl=1 and set "
+                    "parameter_group_name on the instance.",
+        types=(RDS_INSTANCE, RDS_CLUSTER, RDS_PARAMETER_GROUP, RDS_CLUSTER_PARAMETER_GROUP), check=_rds_tls,
+    ),
+]
+
+# ----- ElastiCache -----
+
+
+def _cache_encrypted(r: Resource, _: Config) -> Iterator[str]:
+    if r.type == CACHE_CLUSTER:
+        if not is_set(r.get("replicationGroupId")):
+            yield ("a standalone ElastiCache cluster cannot encrypt at rest; use an "
+                   "aws.elasticache.ReplicationGroup")
+        return
+    if r.type == REPLICATION_GROUP:
+        if not is_true(r.get("atRestEncryptionEnabled")):
+            yield "atRestEncryptionEnabled must be true"
+        if not is_true(r.get("transitEncryptionEnabled")):
+            yield "transitEncryptionEnabled must be true (TLS between clients and Redis)"
+        if r.get("transitEncryptionMode") == "preferred":
+            yield "transitEncryptionMode must be 'required' (preferred still accepts plaintext clients)"
+    if not is_set(r.get("kmsKeyId")):
+        yield "kmsKeyId must name the deployment's customer-managed KMS key"
+
+
+CACHE_RULES = [
+    ResourceRule(
+        "aws-elasticache-encrypted",
+        family=FAMILY,
+        description="Redis on ElastiCache encrypts at rest with the customer-managed key and requires TLS in transit.",
+        severity=Severity.HIGH, enforcement=MANDATORY,
+        remediation="Use an aws.elasticache.ReplicationGroup with at_rest_encryption_enabled=True, "
+                    "transit_encryption_enabled=True (mode 'required') and kms_key_id=<Keys.key_arn>; connect "
+                    "with rediss://.",
+        types=(REPLICATION_GROUP, CACHE_CLUSTER, SERVERLESS_CACHE), check=_cache_encrypted,
+    ),
+]
+
+# ----- S3 -----
+
+
+def _bucket_sse(r: Resource, _: Config) -> Iterator[str]:
+    rules = items(r.get("rules"))
+    if not rules:
+        yield "the encryption configuration has no rules"
+    for i, rule in enumerate(rules):
+        default = dig(rule, "applyServerSideEncryptionByDefault")
+        algorithm = dig(default, "sseAlgorithm")
+        if algorithm not in KMS_ALGORITHMS:
+            yield f"rules[{i}] uses sseAlgorithm {algorithm!r}; must be aws:kms"
+        elif not is_set(dig(default, "kmsMasterKeyId")):
+            yield f"rules[{i}] must set kmsMasterKeyId to the customer-managed key (not the aws/s3 key)"
+
+
+def _bucket_public(r: Resource, _: Config) -> Iterator[str]:
+    if r.type in BUCKETS:
+        acl = r.get("acl")
+        if isinstance(acl, str) and acl.startswith("public"):
+            yield f"acl {acl!r} makes the bucket public"
+        return
+    for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"):
+        if not is_true(r.get(flag)):
+            yield f"{flag} must be true"
+
+
+def _denies_plain_http(policy: object) -> bool:
+    for statement in statements(json_document(policy)):
+        if statement.get("Effect") != "Deny":
+            continue
+        condition = statement.get("Condition")
+        secure = dig(condition, "Bool.aws:SecureTransport")
+        if secure is False or (isinstance(secure, str) and secure.lower() == "false") or secure == ["false"]:
+            return True
+    return False
+
+
+def _bucket_tls(r: Resource, _: Config) -> Iterator[str]:
+    if not _denies_plain_http(r.get("policy")):
+        yield 'the bucket policy must Deny every request with Condition {"Bool": {"aws:SecureTransport": "false"}}'
+
+
+def _bucket_companions(resources: Sequence[Resource], _: Config) -> Iterator[StackViolation]:
+    buckets = [r for r in resources if r.type in BUCKETS]
+    for bucket in buckets:
+        def attached(types: tuple[str, ...], b: Resource = bucket) -> list[Resource]:
+            names = {b.get("bucket"), b.get("id")} - {None}
+            return [
+                r for r in resources
+                if r.type in types and (depends_on(r, b) or r.get("bucket") in names)
+            ]
+
+        inline_sse = is_set(bucket.get("serverSideEncryptionConfiguration"))
+        if not attached(BUCKET_SSE) and not inline_sse:
+            yield StackViolation(f"bucket {bucket.name} has no server-side encryption configuration", bucket.urn)
+        if not attached((BUCKET_PAB,)):
+            yield StackViolation(f"bucket {bucket.name} has no public access block", bucket.urn)
+        policies = attached((BUCKET_POLICY,))
+        if not any(_denies_plain_http(p.get("policy")) for p in policies):
+            yield StackViolation(f"bucket {bucket.name} has no policy denying plain-HTTP requests", bucket.urn)
+
+
+S3_RULES = [
+    ResourceRule(
+        "aws-s3-encrypted-with-cmk",
+        family=FAMILY,
+        description="S3 default encryption is SSE-KMS with the deployment's customer-managed key.",
+        severity=Severity.HIGH, enforcement=MANDATORY,
+        remediation="aws.s3.BucketServerSideEncryptionConfiguration with sse_algorithm='aws:kms', "
+                    "kms_master_key_id=<Keys.key_arn> and bucket_key_enabled=True.",
+        types=BUCKET_SSE, check=_bucket_sse,
+    ),
+    ResourceRule(
+        "aws-s3-public-access-blocked",
+        family=FAMILY,
+        description="Every S3 public-access-block flag is on and no bucket uses a public ACL.",
+        severity=Severity.CRITICAL, enforcement=MANDATORY,
+        remediation="aws.s3.BucketPublicAccessBlock with block_public_acls, block_public_policy, "
+                    "ignore_public_acls and restrict_public_buckets all True; never set a public ACL.",
+        types=(*BUCKETS, BUCKET_PAB), check=_bucket_public,
+    ),
+    ResourceRule(
+        "aws-s3-tls-only",
+        family=FAMILY,
+        description="S3 bucket policies deny any request that is not made over TLS.",
+        severity=Severity.HIGH, enforcement=MANDATORY,
+        remediation='Add a statement {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": '
+                    '[bucket_arn, bucket_arn + "/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}.',
+        types=(BUCKET_POLICY,), check=_bucket_tls,
+    ),
+    StackRule(
+        "aws-s3-bucket-safeguards-present",
+        family=FAMILY,
+        description="Every S3 bucket has its encryption configuration, public access block and TLS-only policy.",
+        severity=Severity.HIGH, enforcement=MANDATORY,
+        remediation="Create the three companions for each bucket (they are separate resources in pulumi-aws 7, so "
+                    "a forgotten one leaves the bucket on AWS defaults).",
+        types=(*BUCKETS, *BUCKET_SSE, BUCKET_PAB, BUCKET_POLICY), check=_bucket_companions,
+    ),
+]
+
+# ----- KMS -----
+
+
+def _kms_rotation(r: Resource, cfg: Config) -> Iterator[str]:
+    spec = r.get("customerMasterKeySpec")
+    if spec not in (None, "SYMMETRIC_DEFAULT"):
+        return  # AWS rotates only symmetric keys
+    if not is_true(r.get("enableKeyRotation")):
+        yield "enableKeyRotation must be true"
+        return
+    period = number(r.get("rotationPeriodInDays"))
+    limit = int(cfg["max_rotation_days"])
+    if period is not None and period > limit:
+        yield f"rotationPeriodInDays is {period:g}; at most {limit}"
+
+
+KMS_RULES = [
+    ResourceRule(
+        "aws-kms-rotation",
+        family=FAMILY,
+        description="Customer-managed KMS keys rotate automatically.",
+        severity=Severity.MEDIUM, enforcement=MANDATORY,
+        remediation="Set enable_key_rotation=True (and rotation_period_in_days within the limit) on aws.kms.Key.",
+        types=(KMS_KEY,), check=_kms_rotation,
+        settings={"max_rotation_days": Setting("integer", 365, "Longest allowed rotation period.",
+                                               {"minimum": 90, "maximum": 2560})},
+    ),
+]
+
+# ----- EC2 -----
+
+
+def _imdsv2(r: Resource, _: Config) -> Iterator[str]:
+    # A disabled endpoint has no IMDSv1 either; otherwise only session tokens are acceptable.
+    if r.get("metadataOptions.httpEndpoint") == "disabled":
+        return
+    if r.get("metadataOptions.httpTokens") != "required":
+        yield "metadataOptions.httpTokens must be 'required' (IMDSv2 only)"
+
+
+def _ebs_encrypted(r: Resource, _: Config) -> Iterator[str]:
+    if r.type == VOLUME:
+        if not is_true(r.get("encrypted")):
+            yield "encrypted must be true"
+        if not is_set(r.get("kmsKeyId")):
+            yield "kmsKeyId must name the customer-managed key"
+        return
+    if r.type == INSTANCE:
+        devices = [("rootBlockDevice", r.get("rootBlockDevice"))]
+        devices += [(f"ebsBlockDevices[{i}]", d) for i, d in enumerate(items(r.get("ebsBlockDevices")))]
+        if not is_map(r.get("rootBlockDevice")):
+            yield "rootBlockDevice must be declared with encrypted=true (the AMI default may be unencrypted)"
+        for where, device in devices:
+            if is_map(device) and not is_true(device.get("encrypted")):
+                yield f"{where}.encrypted must be true"
+            elif is_map(device) and not is_set(device.get("kmsKeyId")):
+                yield f"{where}.kmsKeyId must name the customer-managed key"
+        return
+    mappings = [m for m in items(r.get("blockDeviceMappings")) if is_map(m) and is_map(m.get("ebs"))]
+    if not mappings:
+        yield ("blockDeviceMappings must declare the root EBS volume with encrypted='true' "
+               "(the AMI default may be unencrypted)")
+    for i, mapping in enumerate(mappings):
+        ebs = mapping["ebs"]
+        if not is_true(ebs.get("encrypted")):
+            yield f"blockDeviceMappings[{i}].ebs.encrypted must be 'true'"
+        elif not is_set(ebs.get("kmsKeyId")):
+            yield f"blockDeviceMappings[{i}].ebs.kmsKeyId must name the customer-managed key"
+
+
+def _public_ingress(r: Resource, cfg: Config) -> Iterator[str]:
+    allowed = [int(p) for p in cfg["allowed_public_ports"]]
+
+    def check(where: str, cidrs: list[str], low: object, high: object, protocol: object) -> Iterator[str]:
+        public = [c for c in cidrs if is_anywhere(c)]
+        if not public:
+            return
+        if str(protocol) in ("-1", "all"):
+            ports: tuple[int, int] | None = (0, 65535)
+        else:
+            start, end = port_range(low), port_range(high)
+            ports = (start[0], end[1]) if start and end else (0, 65535)
+        gaps = outside(ports, allowed) if ports else ["all"]
+        if gaps:
+            yield f"{where} opens port(s) {', '.join(gaps)} to {', '.join(public)}"
+
+    if r.type == SECURITY_GROUP:
+        for i, rule in enumerate(items(r.get("ingress"))):
+            if is_map(rule):
+                cidrs = as_strings(rule.get("cidrBlocks")) + as_strings(rule.get("ipv6CidrBlocks"))
+                yield from check(f"ingress[{i}]", cidrs, rule.get("fromPort"), rule.get("toPort"), rule.get("protocol"))
+    elif r.type == SECURITY_GROUP_RULE:
+        if r.get("type") == "ingress":
+            cidrs = as_strings(r.get("cidrBlocks")) + as_strings(r.get("ipv6CidrBlocks"))
+            yield from check("rule", cidrs, r.get("fromPort"), r.get("toPort"), r.get("protocol"))
+    else:
+        cidrs = as_strings(r.get("cidrIpv4")) + as_strings(r.get("cidrIpv6"))
+        yield from check("rule", cidrs, r.get("fromPort"), r.get("toPort"), r.get("ipProtocol"))
+
+
+EC2_RULES = [
+    ResourceRule(
+        "aws-ec2-imdsv2-required",
+        family=FAMILY,
+        description="EC2 instances (Brainstore, bastion) accept only IMDSv2 session-token metadata requests.",
+        severity=Severity.HIGH, enforcement=MANDATORY,
+        remediation="metadata_options={'http_tokens': 'required', 'http_endpoint': 'enabled', "
+                    "'http_put_response_hop_limit': 2} on the launch template / instance.",
+        types=(LAUNCH_TEMPLATE, INSTANCE), check=_imdsv2,
+    ),
+    ResourceRule(
+        "aws-ebs-encrypted-with-cmk",
+        family=FAMILY,
+        description="EBS volumes (root and data) are encrypted with the customer-managed key.",
+        severity=Severity.HIGH, enforcement=MANDATORY,
+        remediation="Declare every block device mapping with ebs={'encrypted': 'true', 'kms_key_id': "
+                    "<Keys.key_arn>} (root volume included) on launch templates and instances.",
+        types=(LAUNCH_TEMPLATE, INSTANCE, VOLUME), check=_ebs_encrypted,
+    ),
+    ResourceRule(
+        "aws-no-public-ingress",
+        family=FAMILY,
+        description="No security group admits the internet (0.0.0.0/0 or ::/0) except on the allowed web ports.",
+        severity=Severity.CRITICAL, enforcement=MANDATORY,
+        remediation="Allow ingress from security groups, VPC CIDRs or the CloudFront origin-facing prefix list, "
+                    "never from 0.0.0.0/0 (data ports 5432/6379/4000 and SSH in particular).",
+        types=(SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE), check=_public_ingress,
+        settings={"allowed_public_ports": Setting("array", [80, 443], "Ports that may face the internet.",
+                                                  {"items": {"type": "integer"}})},
+    ),
+]
+
+# ----- logs, secrets, IAM -----
+
+
+def _log_group(r: Resource, cfg: Config) -> Iterator[str]:
+    days = number(r.get("retentionInDays"))
+    minimum = int(cfg["min_retention_days"])
+    if days is None or days <= 0:
+        yield "retentionInDays must be set (logs otherwise never expire)"
+    elif days < minimum:
+        yield f"retentionInDays is {days:g}; at least {minimum}"
+    if not is_set(r.get("kmsKeyId")):
+        yield "kmsKeyId must name the customer-managed key"
+
+
+def _plaintext_secrets(r: Resource, _: Config) -> Iterator[str]:
+    if r.type == LAMBDA:
+        variables = r.get("environment.variables")
+        if is_map(variables):
+            for name, value in variables.items():
+                reason = plaintext_secret(str(name), value)
+                if reason:
+                    yield f"environment variable {reason}; read it from Secrets Manager at runtime"
+        return
+    if r.type == TASK_DEFINITION:
+        for container in items(json_list(r.get("containerDefinitions"))):
+            for env in items(dig(container, "environment")):
+                reason = plaintext_secret(str(dig(env, "name")), dig(env, "value"))
+                if reason:
+                    yield f"container {dig(container, 'name')}: {reason}; use `secrets` with valueFrom"
+        return
+    for key in ("userData", "userDataBase64"):
+        for reason in secrets_in_text(decode_user_data(r.get(key))):
+            yield f"{key}: {reason}; fetch secrets from Secrets Manager at boot"
+
+
+def _wildcard_statements(policy: object) -> Iterator[str]:
+    for i, statement in enumerate(statements(json_document(policy))):
+        if statement.get("Effect") != "Allow":
+            continue
+        if "NotAction" in statement:
+            yield f"Statement[{i}] allows NotAction (everything except a list)"
+            continue
+        actions = as_strings(statement.get("Action"))
+        resources = as_strings(statement.get("Resource"))
+        wide = [a for a in actions if a == "*" or a.endswith(":*")]
+        if wide and "*" in resources:
+            yield f"Statement[{i}] allows {', '.join(wide)} on Resource '*'"
+
+
+def _iam_wildcards(r: Resource, _: Config) -> Iterator[str]:
+    if r.type == IAM_ROLE:
+        for policy in items(r.get("inlinePolicies")):
+            yield from _wildcard_statements(dig(policy, "policy"))
+        return
+    yield from _wildcard_statements(r.get("policy"))
+
+
+def _no_access_keys(r: Resource, _: Config) -> Iterator[str]:
+    yield f"{r.type.rsplit(':', 1)[-1]} {r.name}: long-lived IAM user credentials; use roles"
+
+
+def _secret_cmk(r: Resource, _: Config) -> Iterator[str]:
+    if not is_set(r.get("kmsKeyId")):
+        yield "kmsKeyId must name the customer-managed key (not the aws/secretsmanager key)"
+
+
+MISC_RULES = [
+    ResourceRule(
+        "aws-log-groups-retained-and-encrypted",
+        family=FAMILY,
+        description="CloudWatch log groups expire (retention set) and are encrypted with the customer-managed key.",
+        severity=Severity.MEDIUM, enforcement=MANDATORY,
+        remediation="Set retention_in_days (>= the configured minimum) and kms_key_id=<Keys.key_arn>; create the "
+                    "log group before the Lambda/ECS service so AWS does not auto-create an unencrypted one.",
+        types=(LOG_GROUP,), check=_log_group,
+        settings={"min_retention_days": Setting("integer", 30, "Shortest allowed retention.", {"minimum": 1})},
+    ),
+    ResourceRule(
+        "aws-no-plaintext-secrets",
+        family=FAMILY,
+        description="No secret in Lambda environment variables, ECS task environments or EC2 user data.",
+        severity=Severity.CRITICAL, enforcement=MANDATORY,
+        remediation="Store the value in Secrets Manager (CMK-encrypted) and pass its ARN; read it at runtime "
+                    "(ECS `secrets`, a boot script calling get-secret-value, the Lambda reading the secret).",
+        types=(LAMBDA, LAUNCH_TEMPLATE, INSTANCE, TASK_DEFINITION), check=_plaintext_secrets,
+    ),
+    ResourceRule(
+        "aws-iam-no-wildcard-admin",
+        family=FAMILY,
+        description="IAM policies we write never allow `*` or `service:*` actions on Resource `*` (nor NotAction).",
+        severity=Severity.CRITICAL, enforcement=MANDATORY,
+        remediation="List the actions the workload needs and scope Resource to the ARNs it uses.",
+        types=(*IAM_POLICY_TYPES, IAM_ROLE), check=_iam_wildcards,
+    ),
+    ResourceRule(
+        "aws-no-iam-user-credentials",
+        family=FAMILY,
+        description="No IAM users or access keys: workloads use roles (instance profiles, Lambda/ECS roles).",
+        severity=Severity.HIGH, enforcement=MANDATORY,
+        remediation="Replace the user/access key with an IAM role assumed by the workload.",
+        types=(IAM_ACCESS_KEY, IAM_USER), check=_no_access_keys,
+    ),
+    ResourceRule(
+        "aws-secrets-encrypted-with-cmk",
+        family=FAMILY,
+        description="Secrets Manager secrets are encrypted with the customer-managed key.",
+        severity=Severity.MEDIUM, enforcement=MANDATORY,
+        remediation="Set kms_key_id=<Keys.key_arn> on aws.secretsmanager.Secret.",
+        types=(SECRET,), check=_secret_cmk,
+    ),
+]
+
+RULES: list[ResourceRule | StackRule] = [*RDS_RULES, *CACHE_RULES, *S3_RULES, *KMS_RULES, *EC2_RULES, *MISC_RULES]
