@@ -32,7 +32,8 @@ class CacheArgs:
 
 class Cache(pulumi.ComponentResource):
     host_name: pulumi.Output[str]
-    url: pulumi.Output[str]  # secret: rediss://:<key>@host:10000
+    port: int
+    access_key: pulumi.Output[str]  # secret
 
     def __init__(self, name: str, args: CacheArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("braintrust:azure:Cache", name, None, opts)
@@ -78,7 +79,6 @@ class Cache(pulumi.ComponentResource):
             opts=pulumi.InvokeOutputOptions(parent=self),
         )
         self.host_name = cluster.host_name
-        self.url = pulumi.Output.secret(pulumi.Output.format(
-            "rediss://:{0}@{1}:{2}", keys.primary_key, cluster.host_name, PORT,
-        ))
+        self.port = PORT
+        self.access_key = pulumi.Output.secret(keys.primary_key.apply(lambda key: key or ""))
         self.register_outputs({"host_name": self.host_name})

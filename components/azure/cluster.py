@@ -5,9 +5,9 @@ Node pools (names are AKS agent pool names, <= 12 lowercase alphanumerics):
 * ``system``: AKS add-ons only (``CriticalAddonsOnly`` taint).
 * ``services``: the API (and anything else that is not Brainstore).
 * ``bsreader`` / ``bswriter`` / ``bsfast``: Brainstore roles on VM sizes with local NVMe, tainted so that
-  only Brainstore lands there. Each pool has exactly one node per Brainstore pod, and the autoscaler
-  may double it: the chart rolls Deployments out with ``maxSurge: 100%``, so a rollout needs a second,
-  full-size node for the writer (and for each reader) before the old pod goes away.
+  only Brainstore lands there. Each pool has exactly one node per Brainstore pod, plus one spare node
+  the autoscaler may add: the chart rolls Deployments out with ``maxSurge: 100%``, so a rollout needs a
+  second, full-size node for the writer before the old pod goes away.
 
 Local NVMe reaches the pods through Azure Container Storage v2 (``microsoft.azurecontainerstoragev2``,
 the chart's ``local`` StorageClass). Its node DaemonSet tolerates every NoSchedule taint and is built
@@ -22,6 +22,12 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_azure_native as azure_native
 
+from components.kubernetes.args import (
+    BrainstorePlacement,
+    Placement,
+    Taint,
+    brainstore_pool_max_nodes,
+)
 from components.sizing.model import BrainstoreRoleSize, BrainstoreSize, NodePoolSize
 
 from .common import grant
@@ -33,7 +39,7 @@ BRAINSTORE_POOLS: dict[str, str] = {"reader": "bsreader", "writer": "bswriter", 
 CHART_ROLES: dict[str, str] = {"reader": "reader", "writer": "writer", "fast_reader": "fastreader"}
 BRAINSTORE_TAINT_KEY = "braintrust.dev/brainstore"
 POOL_LABEL = "braintrust.dev/pool"
-AGENT_POOL_LABEL = "kubernetes.azure.com/agentpool"  # set by AKS on every node
+SERVICES_PLACEMENT = Placement.aks_pool(SERVICES_POOL)
 
 # Cluster-internal ranges that cannot collide with the VNet (overlay pods never use VNet addresses).
 POD_CIDR = "192.168.0.0/16"
@@ -41,31 +47,22 @@ SERVICE_CIDR = "172.16.0.0/16"
 DNS_SERVICE_IP = "172.16.0.10"
 
 
-@dataclass(frozen=True)
-class Placement:
-    """Where one Brainstore role runs: the pool's node selector and the toleration its taint needs."""
+def brainstore_placements(brainstore: BrainstoreSize) -> BrainstorePlacement:
+    """Where each Brainstore role runs: its pool's selector plus the toleration of that pool's taint.
 
-    pool: str
-    taint_value: str
+    A role without nodes of its own (staging's combined node, no fast readers) runs on the reader pool.
+    """
 
-    @property
-    def node_selector(self) -> dict[str, str]:
-        return {AGENT_POOL_LABEL: self.pool}
+    def own(role: str) -> Placement:
+        chart_role = CHART_ROLES[role]
+        return Placement.aks_pool(BRAINSTORE_POOLS[role], taints=(Taint(BRAINSTORE_TAINT_KEY, chart_role),))
 
-    @property
-    def toleration(self) -> dict[str, str]:
-        return {"key": BRAINSTORE_TAINT_KEY, "operator": "Equal", "value": self.taint_value,
-                "effect": "NoSchedule"}
-
-
-def brainstore_placements(brainstore: BrainstoreSize) -> dict[str, Placement]:
-    """Role -> placement. A role without nodes of its own (staging's combined node) runs on the readers."""
-    reader = Placement(BRAINSTORE_POOLS["reader"], CHART_ROLES["reader"])
-    out = {}
-    for role in BRAINSTORE_POOLS:
-        size: BrainstoreRoleSize = getattr(brainstore, role)
-        out[role] = Placement(BRAINSTORE_POOLS[role], CHART_ROLES[role]) if size.count > 0 else reader
-    return out
+    reader = own("reader")
+    return BrainstorePlacement(
+        reader=reader,
+        writer=own("writer") if brainstore.writer.count > 0 else reader,
+        fast_reader=own("fast_reader") if brainstore.fast_reader.count > 0 else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -101,7 +98,9 @@ class Cluster(pulumi.ComponentResource):
     name: pulumi.Output[str]
     oidc_issuer_url: pulumi.Output[str]
     kubeconfig: pulumi.Output[str]  # secret (admin credentials)
-    placements: dict[str, Placement]
+    placements: BrainstorePlacement
+    services_placement: Placement
+    pools: dict[str, str]  # Brainstore role -> agent pool name (only roles with their own nodes)
     ready: list[pulumi.Resource]  # pools + storage extension: install workloads after these
 
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -196,7 +195,8 @@ class Cluster(pulumi.ComponentResource):
                 continue
             chart_role = CHART_ROLES[role]
             self.ready.append(self._pool(
-                name, pool, cluster, args, vm_size=size.sku, count=size.count, max_count=2 * size.count,
+                name, pool, cluster, args, vm_size=size.sku, count=size.count,
+                max_count=brainstore_pool_max_nodes(size.count),
                 taint=f"{BRAINSTORE_TAINT_KEY}={chart_role}:NoSchedule", label=f"brainstore-{chart_role}",
                 # One extra node at a time: the new node is ready before the old pod is drained.
                 max_surge="1",
@@ -226,6 +226,9 @@ class Cluster(pulumi.ComponentResource):
         self.oidc_issuer_url = cluster.oidc_issuer_profile.apply(
             lambda profile: (profile.issuer_url if profile else None) or "")
         self.placements = brainstore_placements(args.brainstore)
+        self.services_placement = SERVICES_PLACEMENT
+        self.pools = {role: pool for role, pool in BRAINSTORE_POOLS.items()
+                      if getattr(args.brainstore, role).count > 0}
         self.register_outputs({"name": self.name, "oidc_issuer_url": self.oidc_issuer_url})
 
     def _pool(self, name: str, pool: str, cluster: azure_native.containerservice.ManagedCluster,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
@@ -60,6 +61,11 @@ def sku_tier(sku: str) -> str:
     """Flexible Server compute tier of a VM size name."""
     family = sku.removeprefix("Standard_")[:1]
     return {"B": "Burstable", "E": "MemoryOptimized", "M": "MemoryOptimized"}.get(family, "GeneralPurpose")
+
+
+def _identities(identity_id: str) -> Mapping[str, pulumi.Input[azure_native.dbforpostgresql.UserIdentityArgs]]:
+    """ARM keys user-assigned identities by resource id; the id is only known once the identity exists."""
+    return {identity_id: azure_native.dbforpostgresql.UserIdentityArgs()}
 
 
 def static_parameters_tag() -> str:
@@ -140,7 +146,7 @@ class Database(pulumi.ComponentResource):
             network=azure_native.dbforpostgresql.NetworkArgs(public_network_access="Disabled"),
             identity=azure_native.dbforpostgresql.UserAssignedIdentityArgs(
                 type="UserAssigned",
-                user_assigned_identities={args.cmk_identity_id: {}},
+                user_assigned_identities=pulumi.Output.from_input(args.cmk_identity_id).apply(_identities),
             ),
             data_encryption=azure_native.dbforpostgresql.DataEncryptionArgs(
                 type="AzureKeyVault",
@@ -225,9 +231,3 @@ class Database(pulumi.ComponentResource):
         self.ready = [restart]
         self.register_outputs({"server_id": self.server_id, "fqdn": self.fqdn})
 
-
-def connection_url(login: str, password: pulumi.Input[str], fqdn: pulumi.Input[str], database: str) -> pulumi.Output[str]:
-    """PG_URL for the chart (secret): TLS required by the server, so sslmode=require."""
-    return pulumi.Output.secret(pulumi.Output.format(
-        "postgres://{0}:{1}@{2}:5432/{3}?sslmode=require", login, password, fqdn, database,
-    ))

@@ -12,14 +12,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 import pulumi_random as random
 
-# Key Vault secret name -> Kubernetes secret key the chart expects.
-CHART_SECRETS: dict[str, str] = {
-    "redis-connection-string": "REDIS_URL",
-    "postgres-connection-string": "PG_URL",
-    "brainstore-license-key": "BRAINSTORE_LICENSE_KEY",
-    "function-secret-key": "FUNCTION_SECRET_KEY",
-    "azure-storage-connection-string": "AZURE_STORAGE_CONNECTION_STRING",
-}
+from components.kubernetes.args import KEY_VAULT_SECRET_NAMES
 
 
 @dataclass(frozen=True)
@@ -27,10 +20,10 @@ class AppSecretsArgs:
     vault_name: pulumi.Input[str]
     resource_group_name: pulumi.Input[str]
     tags: dict[str, str]
-    postgres_url: pulumi.Input[str]
+    postgres_url: pulumi.Input[str]  # components.kubernetes.connection_urls (TLS, escaped)
     redis_url: pulumi.Input[str]
     license_key: pulumi.Input[str]
-    blob_endpoint: pulumi.Input[str]
+    storage_connection_string: pulumi.Input[str]  # endpoint only, no account key
 
 
 class AppSecrets(pulumi.ComponentResource):
@@ -48,8 +41,9 @@ class AppSecrets(pulumi.ComponentResource):
             "brainstore-license-key": args.license_key,
             "function-secret-key": function_key.result,
             # No key in it: the services authenticate to Blob with the workload identity.
-            "azure-storage-connection-string": pulumi.Output.format("BlobEndpoint={0};", args.blob_endpoint),
+            "azure-storage-connection-string": args.storage_connection_string,
         }
+        assert set(values) == set(KEY_VAULT_SECRET_NAMES), "secret names must match the chart's defaults"
         self.secrets = []
         for secret_name, value in values.items():
             self.secrets.append(azure_native.keyvault.Secret(

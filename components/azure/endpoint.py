@@ -1,0 +1,189 @@
+"""Opt-in public HTTPS endpoint: Azure Front Door Premium -> Private Link -> the API's internal LB.
+
+The upstream module needs two applies and a manual approval in the portal. Here, in one ``pulumi up``:
+
+1. the API's internal LoadBalancer Service asks AKS for a Private Link Service (Service annotations,
+   see ``private_link_annotations``), created in the cluster's node resource group;
+2. Front Door's origin connects to it over Private Link (TLS at the edge with a managed certificate on
+   ``<endpoint>.azurefd.net``; the hop to the origin stays on Microsoft's backbone);
+3. a deployment script approves the pending connection, so traffic flows without a person.
+
+The origin is never exposed to the internet: the load balancer stays internal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_azure_native as azure_native
+
+from .common import grant
+
+AZ_CLI_VERSION = "2.67.0"
+APPROVE_SCRIPT = """set -euo pipefail
+# Front Door creates its private endpoint connection asynchronously: wait for it, then approve it.
+for attempt in $(seq 1 60); do
+  pending=$(az network private-endpoint-connection list --id "$PLS_ID" \\
+    --query "[?properties.privateLinkServiceConnectionState.status=='Pending'].id" -o tsv)
+  approved=$(az network private-endpoint-connection list --id "$PLS_ID" \\
+    --query "[?properties.privateLinkServiceConnectionState.status=='Approved'].id" -o tsv)
+  for connection in $pending; do
+    az network private-endpoint-connection approve --id "$connection" --description "Braintrust Front Door"
+  done
+  if [ -n "$pending$approved" ]; then exit 0; fi
+  sleep 30
+done
+echo "no Front Door connection appeared on $PLS_ID" >&2; exit 1
+"""
+
+
+def private_link_annotations(pls_name: str, subnet_name: str) -> dict[str, str]:
+    """Annotations on the API Service that make AKS create (and own) its Private Link Service."""
+    return {
+        "service.beta.kubernetes.io/azure-pls-create": "true",
+        "service.beta.kubernetes.io/azure-pls-name": pls_name,
+        "service.beta.kubernetes.io/azure-pls-ip-configuration-subnet": subnet_name,
+        "service.beta.kubernetes.io/azure-pls-proxy-protocol": "false",
+    }
+
+
+@dataclass(frozen=True)
+class EndpointArgs:
+    deployment_name: str
+    endpoint_name: str
+    resource_group_name: pulumi.Input[str]
+    location: str
+    subscription_id: str
+    tags: dict[str, str]
+    node_resource_group: str
+    private_link_service_name: str
+    origin_ip: str
+    origin_port: int
+    operations_identity_id: pulumi.Input[str]
+    operations_principal_id: pulumi.Input[str]
+    waf_policy_id: str | None
+    depends_on: list[pulumi.Resource]  # the workloads (their Service creates the Private Link Service)
+
+
+class Endpoint(pulumi.ComponentResource):
+    api_url: pulumi.Output[str]
+    host_name: pulumi.Output[str]
+
+    def __init__(self, name: str, args: EndpointArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("braintrust:azure:Endpoint", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        pls = azure_native.network.get_private_link_service_output(
+            resource_group_name=args.node_resource_group,
+            service_name=args.private_link_service_name,
+            opts=pulumi.InvokeOutputOptions(parent=self, depends_on=args.depends_on),
+        )
+        profile = azure_native.cdn.Profile(
+            f"{name}-profile",
+            profile_name=f"{args.deployment_name}-afd",
+            resource_group_name=args.resource_group_name,
+            location="global",
+            sku=azure_native.cdn.SkuArgs(name="Premium_AzureFrontDoor"),  # Private Link origins need Premium
+            origin_response_timeout_seconds=120,
+            tags=args.tags,
+            opts=child,
+        )
+        endpoint = azure_native.cdn.AFDEndpoint(
+            f"{name}-endpoint",
+            endpoint_name=args.endpoint_name,
+            profile_name=profile.name,
+            resource_group_name=args.resource_group_name,
+            location="global",
+            enabled_state="Enabled",
+            tags=args.tags,
+            opts=child,
+        )
+        origin_group = azure_native.cdn.AFDOriginGroup(
+            f"{name}-origin-group",
+            origin_group_name="api",
+            profile_name=profile.name,
+            resource_group_name=args.resource_group_name,
+            health_probe_settings=azure_native.cdn.HealthProbeParametersArgs(
+                probe_path="/", probe_protocol=azure_native.cdn.ProbeProtocol.HTTP,
+                probe_request_type=azure_native.cdn.HealthProbeRequestType.GET, probe_interval_in_seconds=60,
+            ),
+            load_balancing_settings=azure_native.cdn.LoadBalancingSettingsParametersArgs(
+                sample_size=4, successful_samples_required=3, additional_latency_in_milliseconds=50,
+            ),
+            opts=child,
+        )
+        origin = azure_native.cdn.AFDOrigin(
+            f"{name}-origin",
+            origin_name="api-internal-lb",
+            origin_group_name=origin_group.name,
+            profile_name=profile.name,
+            resource_group_name=args.resource_group_name,
+            host_name=args.origin_ip,
+            origin_host_header=args.origin_ip,
+            http_port=args.origin_port,
+            https_port=443,
+            enabled_state="Enabled",
+            shared_private_link_resource=azure_native.cdn.SharedPrivateLinkResourcePropertiesArgs(
+                private_link=azure_native.cdn.ResourceReferenceArgs(id=pls.id),
+                private_link_location=args.location,
+                request_message="Braintrust Front Door",
+            ),
+            opts=child,
+        )
+        route = azure_native.cdn.Route(
+            f"{name}-route",
+            route_name="api",
+            endpoint_name=endpoint.name,
+            profile_name=profile.name,
+            resource_group_name=args.resource_group_name,
+            origin_group=azure_native.cdn.ResourceReferenceArgs(id=origin_group.id),
+            patterns_to_match=["/*"],
+            supported_protocols=["Http", "Https"],
+            https_redirect="Enabled",
+            forwarding_protocol="HttpOnly",
+            link_to_default_domain="Enabled",
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[origin]),
+        )
+        if args.waf_policy_id:
+            azure_native.cdn.SecurityPolicy(
+                f"{name}-waf",
+                security_policy_name="waf",
+                profile_name=profile.name,
+                resource_group_name=args.resource_group_name,
+                parameters=azure_native.cdn.SecurityPolicyWebApplicationFirewallParametersArgs(
+                    type="WebApplicationFirewall",
+                    waf_policy=azure_native.cdn.ResourceReferenceArgs(id=args.waf_policy_id),
+                    associations=[azure_native.cdn.SecurityPolicyWebApplicationFirewallAssociationArgs(
+                        domains=[azure_native.cdn.ActivatedResourceReferenceArgs(id=endpoint.id)],
+                        patterns_to_match=["/*"],
+                    )],
+                ),
+                opts=child,
+            )
+        approver = grant(
+            f"{name}-approver-role", parent=self, subscription_id=args.subscription_id,
+            role="Network Contributor", principal_id=args.operations_principal_id,
+            scope=f"/subscriptions/{args.subscription_id}/resourceGroups/{args.node_resource_group}",
+            depends_on=args.depends_on,
+        )
+        azure_native.resources.AzureCliScript(
+            f"{name}-approve-private-link",
+            script_name=f"{args.deployment_name}-approve-afd-link",
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            kind="AzureCLI",
+            az_cli_version=AZ_CLI_VERSION,
+            identity=azure_native.resources.ManagedServiceIdentityArgs(
+                type="UserAssigned", user_assigned_identities=[args.operations_identity_id],
+            ),
+            environment_variables=[azure_native.resources.EnvironmentVariableArgs(name="PLS_ID", value=pls.id)],
+            script_content=APPROVE_SCRIPT,
+            timeout="PT45M",
+            retention_interval="PT1H",
+            cleanup_preference="OnSuccess",
+            tags=args.tags,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[origin, route, approver]),
+        )
+        self.host_name = endpoint.host_name
+        self.api_url = endpoint.host_name.apply(lambda host: f"https://{host}")
+        self.register_outputs({"api_url": self.api_url, "host_name": self.host_name})
