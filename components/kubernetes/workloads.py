@@ -6,7 +6,10 @@ Children, in dependency order:
 2. the `braintrust-secrets` Secret (non-Azure mode) — the chart references it but never creates it;
 3. the pinned official chart (``helm.v4.Chart``), waiting on the Secret and on ``chart_depends_on``;
 4. PodDisruptionBudgets for the API and the (fast) readers, which the chart lacks;
-5. an internal LoadBalancer Service in front of the API pods (the chart's own Service stays ClusterIP).
+5. NetworkPolicies: ingress denied by default, the API open on its port, Brainstore reachable only
+   from the API and Brainstore pods (enforced where the cluster runs a policy engine: GKE Dataplane V2,
+   AKS with Azure/Cilium network policy; egress stays open for PostgreSQL, Redis, storage, telemetry);
+6. an internal LoadBalancer Service in front of the API pods (the chart's own Service stays ClusterIP).
 
 Why ``helm.v4.Chart`` and not ``helm.v3.Release``: every rendered object becomes a Pulumi resource with
 its own diff and readiness await (so `pulumi preview` shows what a chart bump changes, and Brainstore
@@ -137,6 +140,8 @@ class Workloads(pulumi.ComponentResource):
         if args.sizing.brainstore.fast_reader.count > 0:
             self._disruption_budget(name, "fastreader", BRAINSTORE_NAMES["fastreader"], ns, labels)
 
+        self._network_policies(name, ns, labels)
+
         lb = args.load_balancer
         service = k8s.core.v1.Service(
             f"{name}-api-internal",
@@ -171,6 +176,36 @@ class Workloads(pulumi.ComponentResource):
             "brainstore_service_names": self.brainstore_service_names,
             "brainstore_port": BRAINSTORE_PORT,
         })
+
+    def _network_policies(self, name: str, ns: pulumi.Input[str], labels: dict[str, str]) -> None:
+        def policy(role: str, policy_name: str, spec: k8s.networking.v1.NetworkPolicySpecArgs) -> None:
+            k8s.networking.v1.NetworkPolicy(
+                f"{name}-{role}-netpol",
+                metadata=k8s.meta.v1.ObjectMetaArgs(name=policy_name, namespace=ns, labels=labels),
+                spec=spec,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+
+        def app_in(apps: list[str]) -> k8s.meta.v1.LabelSelectorArgs:
+            return k8s.meta.v1.LabelSelectorArgs(match_expressions=[
+                k8s.meta.v1.LabelSelectorRequirementArgs(key=POD_LABEL, operator="In", values=apps)])
+
+        def port(number: int) -> list[k8s.networking.v1.NetworkPolicyPortArgs]:
+            return [k8s.networking.v1.NetworkPolicyPortArgs(port=number, protocol="TCP")]
+
+        brainstore = sorted(BRAINSTORE_NAMES.values())
+        policy("default-deny", "default-deny-ingress", k8s.networking.v1.NetworkPolicySpecArgs(
+            pod_selector=k8s.meta.v1.LabelSelectorArgs(), policy_types=["Ingress"]))
+        # Clients arrive through the load balancer with their own source addresses (and health checks
+        # from the cloud's ranges), so the API port is open to every source; nothing else on the pod is.
+        policy("api", API_NAME, k8s.networking.v1.NetworkPolicySpecArgs(
+            pod_selector=app_in([API_NAME]), policy_types=["Ingress"],
+            ingress=[k8s.networking.v1.NetworkPolicyIngressRuleArgs(ports=port(API_PORT))]))
+        policy("brainstore", "brainstore", k8s.networking.v1.NetworkPolicySpecArgs(
+            pod_selector=app_in(brainstore), policy_types=["Ingress"],
+            ingress=[k8s.networking.v1.NetworkPolicyIngressRuleArgs(
+                from_=[k8s.networking.v1.NetworkPolicyPeerArgs(pod_selector=app_in([API_NAME, *brainstore]))],
+                ports=port(BRAINSTORE_PORT))]))
 
     def _disruption_budget(self, name: str, role: str, app: str, ns: pulumi.Input[str], labels: dict[str, str]) -> None:
         """At most one pod of ``app`` evicted at a time (node upgrades/drains never take all of them).

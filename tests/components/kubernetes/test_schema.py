@@ -26,6 +26,7 @@ OUR_TYPES = (
     "kubernetes:core/v1:Secret",
     "kubernetes:policy/v1:PodDisruptionBudget",
     "kubernetes:core/v1:Service",
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy",
 )
 
 
@@ -39,7 +40,7 @@ def test_our_objects_are_valid_kubernetes(stack: str, version: str):
     h = build(stack)
     manifests = [b.unwrap(r.inputs) for r in h.resources if r.typ in OUR_TYPES]
     kinds = sorted(m["kind"] for m in manifests)
-    expected = ["Namespace", "PodDisruptionBudget", "PodDisruptionBudget", "Service"]
+    expected = ["Namespace", *["NetworkPolicy"] * 3, "PodDisruptionBudget", "PodDisruptionBudget", "Service"]
     assert kinds == (sorted([*expected, "Secret"]) if stack.startswith("gcp") else expected)
     for manifest in manifests:
         validate(manifest, version)

@@ -22,6 +22,7 @@ SECRET_TYPE = "kubernetes:core/v1:Secret"
 PDB_TYPE = "kubernetes:policy/v1:PodDisruptionBudget"
 SERVICE_TYPE = "kubernetes:core/v1:Service"
 NAMESPACE_TYPE = "kubernetes:core/v1:Namespace"
+NETPOL_TYPE = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
 NAME = "acme-k8s"
 
 
@@ -198,3 +199,21 @@ def test_invalid_sizing_fails_the_program_with_the_reason():
     fields = b.with_sizing(base, writer=BrainstoreRoleSize(sku="c4a-standard-32-lssd", count=0))
     with pytest.raises(ValueError, match=r"writer\.count is 0 in production"):
         build("gcp-production", fields=fields)
+
+
+def test_network_policies_deny_by_default_and_open_only_what_the_services_use():
+    h = build("gcp-production")
+    policies = {p.inputs["metadata"]["name"]: b.unwrap(p.inputs["spec"]) for p in h.of_type(NETPOL_TYPE)}
+    assert policies["default-deny-ingress"] == {"podSelector": {}, "policyTypes": ["Ingress"]}
+    api = policies["braintrust-api"]
+    assert api["podSelector"] == {"matchExpressions": [{"key": "app", "operator": "In", "values": ["braintrust-api"]}]}
+    assert api["ingress"] == [{"ports": [{"port": 8000, "protocol": "TCP"}]}]
+    bs = policies["brainstore"]
+    brainstore = ["brainstore-fastreader", "brainstore-reader", "brainstore-writer"]
+    assert bs["podSelector"]["matchExpressions"][0]["values"] == brainstore
+    assert bs["ingress"] == [{
+        "from": [{"podSelector": {"matchExpressions": [
+            {"key": "app", "operator": "In", "values": ["braintrust-api", *brainstore]}]}}],
+        "ports": [{"port": 4000, "protocol": "TCP"}],
+    }]
+    assert "egress" not in bs and all(p["policyTypes"] == ["Ingress"] for p in policies.values())
