@@ -28,7 +28,42 @@ class NotBuiltYetError(NotImplementedError):
 def deploy(cfg: DataPlaneConfig, secrets: Secrets) -> dict[str, Any]:
     """Create the providers and the data plane for ``cfg.cloud``; return the stack outputs."""
     if cfg.cloud is Cloud.AWS:
-        raise NotBuiltYetError("the AWS data plane is not built yet (issue: AWS data plane)")
+        return _deploy_aws(cfg, secrets)
     if cfg.cloud is Cloud.GCP:
-        raise NotBuiltYetError("the GCP data plane is not built yet (issue: GCP data plane)")
+        return _deploy_gcp(cfg, secrets)
     raise NotBuiltYetError("the Azure data plane is not built yet (issue: Azure data plane)")
+
+
+def _deploy_aws(cfg: DataPlaneConfig, secrets: Secrets) -> dict[str, Any]:
+    import pulumi_random as random
+
+    from components.aws.data_plane import AwsDataPlane, AwsDataPlaneArgs
+    from components.providers import aws_provider
+
+    providers = {
+        "aws": aws_provider(cfg),
+        # Generated passwords and keys; explicit because stacks disable default providers.
+        "random": random.Provider(f"{cfg.deployment_name}-random"),
+    }
+    plane = AwsDataPlane(
+        cfg.deployment_name,
+        AwsDataPlaneArgs(config=cfg, license_key=secrets.brainstore_license_key),
+        opts=pulumi.ResourceOptions(providers=providers),
+    )
+    return plane.outputs
+
+
+def _deploy_gcp(cfg: DataPlaneConfig, secrets: Secrets) -> dict[str, Any]:
+    """GKE, Cloud SQL, Memorystore, GCS; the Kubernetes provider is built inside, from the new cluster."""
+    import pulumi_random as random
+
+    from components.gcp.data_plane import GcpDataPlane, GcpDataPlaneArgs
+    from components.providers import gcp_provider
+
+    providers = {"gcp": gcp_provider(cfg), "random": random.Provider(f"{cfg.deployment_name}-random")}
+    plane = GcpDataPlane(
+        cfg.deployment_name,
+        GcpDataPlaneArgs(config=cfg, brainstore_license_key=secrets.brainstore_license_key),
+        opts=pulumi.ResourceOptions(providers=providers),
+    )
+    return plane.outputs
