@@ -31,7 +31,7 @@ def deploy(cfg: DataPlaneConfig, secrets: Secrets) -> dict[str, Any]:
         return _deploy_aws(cfg, secrets)
     if cfg.cloud is Cloud.GCP:
         return _deploy_gcp(cfg, secrets)
-    raise NotBuiltYetError("the Azure data plane is not built yet (issue: Azure data plane)")
+    return _deploy_azure(cfg, secrets)
 
 
 def _deploy_aws(cfg: DataPlaneConfig, secrets: Secrets) -> dict[str, Any]:
@@ -64,6 +64,22 @@ def _deploy_gcp(cfg: DataPlaneConfig, secrets: Secrets) -> dict[str, Any]:
     plane = GcpDataPlane(
         cfg.deployment_name,
         GcpDataPlaneArgs(config=cfg, brainstore_license_key=secrets.brainstore_license_key),
+        opts=pulumi.ResourceOptions(providers=providers),
+    )
+    return plane.outputs
+
+
+def _deploy_azure(cfg: DataPlaneConfig, secrets: Secrets) -> dict[str, Any]:
+    """AKS, Flexible Server, Managed Redis, Blob, Key Vault; the Kubernetes provider is built inside."""
+    import pulumi_random as random
+
+    from components.azure.data_plane import AzureDataPlane, AzureDataPlaneArgs
+    from components.providers import azure_provider
+
+    providers = {"azure-native": azure_provider(cfg), "random": random.Provider(f"{cfg.deployment_name}-random")}
+    plane = AzureDataPlane(
+        cfg.deployment_name,
+        AzureDataPlaneArgs(config=cfg, brainstore_license_key=secrets.brainstore_license_key),
         opts=pulumi.ResourceOptions(providers=providers),
     )
     return plane.outputs

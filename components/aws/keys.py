@@ -1,24 +1,32 @@
-"""Customer-managed KMS key used by every AWS data store and log group (or a BYO key)."""
+"""Customer-managed KMS key used by every AWS data store and log group (or a BYO key).
+
+The key policy delegates to IAM (account root), so the roles this program creates get key use through
+their own policies (RDS, ElastiCache, S3, Secrets Manager, Lambda and EBS act with the caller's
+permissions). Services that encrypt on their own behalf get exactly what they need: CloudWatch Logs (for
+log groups of this account) and Auto Scaling's service-linked role (it launches Brainstore instances
+with CMK-encrypted root volumes).
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
+from .context import Deployment
+
 
 @dataclass(frozen=True)
 class KeysArgs:
-    deployment_name: str
-    tags: dict[str, str]
-    account_id: pulumi.Input[str]
-    region: str
-    protect: bool
+    deployment: Deployment
     existing_key_arn: str | None = None
     deletion_window_days: int = 30
-    extra_service_principals: list[str] = field(default_factory=list)
+
+
+def alias_name(deployment_name: str) -> str:
+    return f"alias/braintrust/{deployment_name}"
 
 
 def key_policy(account_id: str, region: str) -> str:
@@ -55,25 +63,24 @@ class Keys(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: KeysArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("braintrust:aws:Keys", name, None, opts)
+        d = args.deployment
         if args.existing_key_arn:
             self.key_arn = pulumi.Output.from_input(args.existing_key_arn)
             self.key_id = pulumi.Output.from_input(args.existing_key_arn.rsplit("/", 1)[-1])
         else:
             key = aws.kms.Key(
                 f"{name}-cmk",
-                description=f"Braintrust data plane {args.deployment_name}: data at rest",
+                description=f"Braintrust data plane {d.name}: data at rest",
                 enable_key_rotation=True,
                 rotation_period_in_days=365,
                 deletion_window_in_days=args.deletion_window_days,
-                policy=pulumi.Output.from_input(args.account_id).apply(
-                    lambda account: key_policy(account, args.region)
-                ),
-                tags=args.tags,
-                opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=True),
+                policy=pulumi.Output.from_input(d.account_id).apply(lambda account: key_policy(account, d.region)),
+                tags=d.tags_for(alias_name(d.name)),
+                opts=pulumi.ResourceOptions(parent=self, protect=d.protect, retain_on_delete=True),
             )
             aws.kms.Alias(
                 f"{name}-alias",
-                name=f"alias/braintrust/{args.deployment_name}",
+                name=alias_name(d.name),
                 target_key_id=key.key_id,
                 opts=pulumi.ResourceOptions(parent=self),
             )

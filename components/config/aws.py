@@ -3,27 +3,30 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from .common import StrictModel
 
-# Braintrust publishes Lambda bundles only in these regions (bucket braintrust-assets-<region>);
-# the official module enforces the same list with a postcondition.
+# Braintrust publishes Lambda bundles only in these regions (bucket braintrust-assets-<region>).
+# Source: braintrustdata/terraform-aws-braintrust-data-plane modules/services/main.tf
+# (local.supported_regions, enforced there by a postcondition on the region), checked at v6.6.0.
+# The public docs list a shorter, older subset; the module's list is the one Braintrust maintains.
 SUPPORTED_REGIONS: tuple[str, ...] = (
+    "ap-northeast-1",
+    "ap-south-1",
+    "ap-southeast-2",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "sa-east-1",
     "us-east-1",
     "us-east-2",
     "us-west-2",
-    "ca-central-1",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-central-1",
-    "ap-south-1",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-northeast-1",
-    "sa-east-1",
 )
 
 VpcId = Annotated[str, Field(pattern=r"^vpc-[0-9a-f]{8,17}$")]
@@ -32,6 +35,81 @@ SecurityGroupId = Annotated[str, Field(pattern=r"^sg-[0-9a-f]{8,17}$")]
 KmsKeyArn = Annotated[str, Field(pattern=r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[0-9a-f-]{36}$")]
 IamPolicyArn = Annotated[str, Field(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:policy/[\w+=,.@/-]+$")]
 BucketName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
+IamRoleArn = Annotated[str, Field(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")]
+
+# CloudWatch Logs accepts only these retention periods; anything else fails at `pulumi up`.
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
+                      2557, 2922, 3288, 3653)
+
+
+def _retention(value: int) -> int:
+    if value not in LOG_RETENTION_DAYS:
+        raise ValueError(f"must be one of the CloudWatch Logs retention periods: "
+                         f"{', '.join(map(str, LOG_RETENTION_DAYS))}")
+    return value
+
+
+RetentionDays = Annotated[int, AfterValidator(_retention)]
+
+# Values that end up in Lambda environments or EC2 user data: a conservative character set, so a value
+# can never break out of an env file or a shell script, and names that cannot smuggle a secret in.
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]{0,127}$")
+_ENV_VALUE = re.compile(r"^[A-Za-z0-9._:/@,+=%-]{0,1024}$")
+_SECRET_LIKE = re.compile(r"(SECRET|PASSWORD|PASSWD|TOKEN|LICENSE|CREDENTIAL|PRIVATE|_KEY$|^PG_URL$|^REDIS_URL$)")
+
+
+def _plain_env(values: dict[str, str]) -> dict[str, str]:
+    for name, value in values.items():
+        if not _ENV_NAME.match(name):
+            raise ValueError(f"{name!r} is not an environment variable name (A-Z, 0-9, _)")
+        if _SECRET_LIKE.search(name):
+            raise ValueError(f"{name!r} looks like a secret; secrets never go into Lambda environments or "
+                             "user data (they are resolved from Secrets Manager at runtime)")
+        if not _ENV_VALUE.match(value):
+            raise ValueError(f"value of {name!r} may only contain letters, digits and ._:/@,+=%- "
+                             "(it is written into an env file and a shell script)")
+    return values
+
+
+PlainEnv = Annotated[dict[str, str], AfterValidator(_plain_env)]
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAILY = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+_WEEKLY = re.compile(r"^([A-Za-z]{3}):([01]\d|2[0-3]):([0-5]\d)-([A-Za-z]{3}):([01]\d|2[0-3]):([0-5]\d)$")
+_DAY_MIN, _WEEK_MIN = 24 * 60, 7 * 24 * 60
+
+
+def daily_window(value: str) -> tuple[int, int]:
+    """'hh:mm-hh:mm' (UTC) -> (start, length) in minutes."""
+    match = _DAILY.match(value)
+    if not match:
+        raise ValueError(f"{value!r} is not a daily window like 03:00-04:00 (UTC)")
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    start, end = h1 * 60 + m1, h2 * 60 + m2
+    return start, (end - start) % _DAY_MIN
+
+
+def weekly_window(value: str) -> tuple[int, int]:
+    """'ddd:hh:mm-ddd:hh:mm' (UTC) -> (start, length) in minutes of the week."""
+    match = _WEEKLY.match(value)
+    if not match or match.group(1).lower() not in _DAYS or match.group(4).lower() not in _DAYS:
+        raise ValueError(f"{value!r} is not a weekly window like sun:05:00-sun:06:00 (UTC)")
+    d1, h1, m1, d2, h2, m2 = match.groups()
+    start = _DAYS.index(d1.lower()) * _DAY_MIN + int(h1) * 60 + int(m1)
+    end = _DAYS.index(d2.lower()) * _DAY_MIN + int(h2) * 60 + int(m2)
+    return start, (end - start) % _WEEK_MIN
+
+
+def windows_overlap(daily: tuple[int, int], weekly: tuple[int, int]) -> bool:
+    """Whether a window repeated every day overlaps a weekly window (both (start, length))."""
+    w_start, w_len = weekly
+    for day in range(8):  # 8: a daily window starting late on day 6 can spill into day 0 of the week
+        d_start = day * _DAY_MIN + daily[0]
+        for shift in (-_WEEK_MIN, 0, _WEEK_MIN):
+            s = w_start + shift
+            if d_start < s + w_len and s < d_start + daily[1]:
+                return True
+    return False
 
 
 class AwsNetworkConfig(StrictModel):
@@ -39,23 +117,32 @@ class AwsNetworkConfig(StrictModel):
 
     create_vpc: bool = Field(default=True, description="Create the main VPC.")
     vpc_cidr: ipaddress.IPv4Network = Field(
-        default=ipaddress.IPv4Network("10.175.0.0/16"), description="CIDR of the created VPC."
+        default=ipaddress.IPv4Network("10.175.0.0/16"),
+        description=(
+            "CIDR of the created VPC (/20 or larger). Per AZ: a private subnet of a quarter of it (Lambda "
+            "ENIs, Brainstore), and public and data (RDS, Redis; no internet route) subnets of 1/32 each."
+        ),
     )
     nat_gateways: Literal["single", "per_az"] | None = Field(
         default=None, description="NAT layout; default single in staging, per_az in production."
     )
-    flow_logs_retention_days: int = Field(default=90, ge=1, description="VPC flow log retention.")
+    flow_logs_retention_days: RetentionDays = Field(default=90, description="VPC flow log retention (days).")
     existing_vpc_id: VpcId | None = Field(default=None, description="BYO VPC id (create_vpc: false).")
     existing_private_subnet_ids: list[SubnetId] = Field(
         default_factory=list, description="BYO private subnets (>= 2 AZs; egress via NAT)."
     )
     existing_public_subnet_ids: list[SubnetId] = Field(
-        default_factory=list, description="BYO public subnets (only needed for the bastion)."
+        default_factory=list, description="BYO public subnets (unused today; kept for future edge needs)."
+    )
+    existing_data_subnet_ids: list[SubnetId] = Field(
+        default_factory=list,
+        description="BYO subnets for RDS and Redis (>= 2 AZs). Default: the private subnets.",
     )
 
     @model_validator(mode="after")
     def _byo_complete(self) -> AwsNetworkConfig:
-        byo = self.existing_vpc_id or self.existing_private_subnet_ids or self.existing_public_subnet_ids
+        byo = (self.existing_vpc_id or self.existing_private_subnet_ids or self.existing_public_subnet_ids
+               or self.existing_data_subnet_ids)
         if self.create_vpc and byo:
             raise ValueError("existing_* network ids are set but create_vpc is true; set create_vpc: false")
         if not self.create_vpc:
@@ -67,7 +154,9 @@ class AwsNetworkConfig(StrictModel):
             if missing:
                 raise ValueError("create_vpc: false requires " + " and ".join(missing))
         if self.vpc_cidr.prefixlen > 20:
-            raise ValueError("vpc_cidr must be /20 or larger (subnets are carved as /23s and /24s)")
+            raise ValueError("vpc_cidr must be /20 or larger (each AZ gets a /22 private subnet at /20)")
+        if self.existing_data_subnet_ids and len(self.existing_data_subnet_ids) < 2:
+            raise ValueError("existing_data_subnet_ids needs at least 2 subnets in different AZs (RDS, Redis)")
         return self
 
 
@@ -91,6 +180,8 @@ class AwsQuarantineConfig(StrictModel):
             raise ValueError("existing_* quarantine ids are set but create_vpc is true; set create_vpc: false")
         if self.enabled and not self.create_vpc and (not self.existing_vpc_id or len(self.existing_subnet_ids) < 2):
             raise ValueError("create_vpc: false requires existing_vpc_id and at least 2 existing_subnet_ids")
+        if self.vpc_cidr.prefixlen > 20:
+            raise ValueError("vpc_cidr must be /20 or larger (each AZ gets a /22 private subnet at /20)")
         return self
 
 
@@ -118,7 +209,106 @@ class AwsLambdaConfig(StrictModel):
     reserved_concurrency: int | None = Field(
         default=None, ge=1, description="Reserved concurrency for APIHandler (protects a shared account)."
     )
-    log_retention_days: int = Field(default=90, ge=1, description="Retention of every Lambda log group.")
+    log_retention_days: RetentionDays = Field(default=90, description="Retention of every Lambda log group.")
+    extra_env: PlainEnv = Field(
+        default_factory=dict,
+        description="More (non-secret) environment variables for the API functions (APIHandler, AIProxy).",
+    )
+
+
+class AwsDatabaseConfig(StrictModel):
+    """RDS settings that are not sizes (sizes: `postgres.*`)."""
+
+    backup_window: str = Field(default="00:00-00:30", description="Daily backup window (UTC), >= 30 min.")
+    maintenance_window: str = Field(
+        default="mon:08:00-mon:11:00", description="Weekly maintenance window (UTC), >= 30 min."
+    )
+    statement_timeout_ms: int = Field(
+        default=3_600_000, ge=0, description="PostgreSQL statement_timeout (upstream: 1 hour; 0 = none)."
+    )
+    performance_insights_retention_days: int = Field(
+        default=7, description="Performance Insights retention: 7 (free) or a multiple of 31 up to 731."
+    )
+    monitoring_interval_seconds: Literal[0, 1, 5, 10, 15, 30, 60] = Field(
+        default=60, description="Enhanced Monitoring interval (0 = off)."
+    )
+
+    @model_validator(mode="after")
+    def _windows(self) -> AwsDatabaseConfig:
+        backup = daily_window(self.backup_window)
+        maintenance = weekly_window(self.maintenance_window)
+        if backup[1] < 30 or maintenance[1] < 30:
+            raise ValueError("backup_window and maintenance_window must each last at least 30 minutes")
+        if windows_overlap(backup, maintenance):
+            raise ValueError("backup_window overlaps maintenance_window (RDS rejects that)")
+        retention = self.performance_insights_retention_days
+        if retention != 7 and not (retention % 31 == 0 and 31 <= retention <= 731):
+            raise ValueError("performance_insights_retention_days must be 7 or a multiple of 31 up to 731")
+        return self
+
+
+class AwsCacheConfig(StrictModel):
+    """ElastiCache settings that are not sizes (sizes: `redis.*`)."""
+
+    maintenance_window: str = Field(
+        default="sun:05:00-sun:06:00", description="Weekly maintenance window (UTC), >= 60 min."
+    )
+    snapshot_window: str = Field(default="03:00-04:00", description="Daily snapshot window (UTC), >= 60 min.")
+    snapshot_retention_days: int = Field(
+        default=7, ge=0, le=35, description="Days of automatic snapshots kept (0 = no snapshots)."
+    )
+
+    @model_validator(mode="after")
+    def _windows(self) -> AwsCacheConfig:
+        snapshot = daily_window(self.snapshot_window)
+        maintenance = weekly_window(self.maintenance_window)
+        if snapshot[1] < 60 or maintenance[1] < 60:
+            raise ValueError("snapshot_window and maintenance_window must each last at least 60 minutes")
+        if windows_overlap(snapshot, maintenance):
+            raise ValueError("snapshot_window overlaps maintenance_window (ElastiCache rejects that)")
+        return self
+
+
+class AwsApiGatewayConfig(StrictModel):
+    """The REST API between CloudFront and the functions."""
+
+    throttle_rate_limit: float = Field(default=1000, gt=0, description="Steady-state requests per second.")
+    throttle_burst_limit: int = Field(default=2000, gt=0, description="Burst of requests allowed.")
+    manage_account_logging_role: bool = Field(
+        default=True,
+        description=(
+            "Set the region-wide API Gateway CloudWatch role (needed for access logs). Turn off if the "
+            "account already has one managed elsewhere: it is one setting per account and region."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _burst(self) -> AwsApiGatewayConfig:
+        if self.throttle_burst_limit < self.throttle_rate_limit:
+            raise ValueError("throttle_burst_limit must be >= throttle_rate_limit")
+        return self
+
+
+class AwsBrainstoreConfig(StrictModel):
+    """Brainstore on EC2: settings besides sizes (sizes: `brainstore.*`)."""
+
+    root_volume_gb: int | None = Field(
+        default=None, ge=30, le=16384, description="Encrypted gp3 root volume. Default 100 (staging), 200 (production)."
+    )
+    wal_footer_version: Literal["v1", "v2", "v3"] | None = Field(
+        default="v3",
+        description="BRAINSTORE_WAL_FOOTER_VERSION (upstream greenfield default v3; change only in its own deploy).",
+    )
+    skip_pg_for_brainstore_objects: str | None = Field(
+        default="all",
+        pattern=r"^(all|[a-z_]+(,[a-z_]+)*)$",
+        description="SKIP_PG_FOR_BRAINSTORE_OBJECTS (upstream greenfield default 'all'; one-way).",
+    )
+    session_manager_access: bool = Field(
+        default=True,
+        description="Let operators open a shell on Brainstore nodes with SSM Session Manager (no SSH, no keys).",
+    )
+    extra_env: PlainEnv = Field(default_factory=dict, description="More (non-secret) Brainstore settings.")
 
 
 class AwsConfig(StrictModel):
@@ -132,6 +322,20 @@ class AwsConfig(StrictModel):
     quarantine: AwsQuarantineConfig = Field(default_factory=AwsQuarantineConfig)
     kms: AwsKmsConfig = Field(default_factory=AwsKmsConfig)
     lambda_: AwsLambdaConfig = Field(default_factory=AwsLambdaConfig, alias="lambda")
+    database: AwsDatabaseConfig = Field(default_factory=AwsDatabaseConfig)
+    cache: AwsCacheConfig = Field(default_factory=AwsCacheConfig)
+    api_gateway: AwsApiGatewayConfig = Field(default_factory=AwsApiGatewayConfig)
+    brainstore: AwsBrainstoreConfig = Field(default_factory=AwsBrainstoreConfig)
+    log_retention_days: RetentionDays = Field(
+        default=90, description="Retention of the Brainstore, API Gateway and RDS log groups."
+    )
+    s3_export_role_arns: list[IamRoleArn] = Field(
+        default_factory=list,
+        description=(
+            "Roles in other accounts that the API and Brainstore may assume (ExternalId bt:*) to export to "
+            "customer S3. Empty = export to other accounts is off (upstream allows any role by default)."
+        ),
+    )
     database_extra_security_group_ids: list[SecurityGroupId] = Field(
         default_factory=list, description="More security groups allowed to reach Postgres (e.g. a bastion)."
     )
@@ -141,7 +345,16 @@ class AwsConfig(StrictModel):
     cloudfront_price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = Field(
         default="PriceClass_100", description="CloudFront edge locations used."
     )
+    cloudfront_minimum_tls: Literal["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"] = Field(
+        default="TLSv1.2_2021",
+        description=(
+            "Minimum viewer TLS with a custom domain (the default *.cloudfront.net certificate cannot set one)."
+        ),
+    )
     expose_ai_proxy_function_url: bool = Field(
         default=False,
-        description="Opt in to a public, unauthenticated AIProxy Lambda function URL (upstream default).",
+        description=(
+            "Opt in to upstream's public, unauthenticated AIProxy Lambda function URL. Default: the AI proxy "
+            "paths go through CloudFront and API Gateway (response streaming) like the rest of the API."
+        ),
     )

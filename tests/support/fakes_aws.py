@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from typing import Any
 
 from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs
 
 from .fakes import AWS_ACCOUNT, invoke, output
+
+
+def _digits(text: str, n: int) -> str:
+    """Deterministic pseudo-id digits (Python's hash() changes between runs)."""
+    return str(int(hashlib.sha256(text.encode()).hexdigest(), 16))[:n]
+
+
+def _hex(text: str, n: int) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:n]
 
 
 @invoke("aws:index/getAvailabilityZones:getAvailabilityZones")
@@ -34,7 +45,7 @@ def _partition(args: MockCallArgs, region: str) -> dict[str, Any]:
 
 @output("aws:kms/key:Key")
 def _kms_key(args: MockResourceArgs, region: str) -> dict[str, Any]:
-    key_id = f"0000{abs(hash(args.name)) % 10**8:08d}-0000-4000-8000-000000000000"[:36]
+    key_id = f"{_hex(args.name, 8)}-0000-4000-8000-000000000000"
     return {"id": key_id, "keyId": key_id, "arn": f"arn:aws:kms:{region}:{AWS_ACCOUNT}:key/{key_id}"}
 
 
@@ -42,3 +53,142 @@ def _kms_key(args: MockResourceArgs, region: str) -> dict[str, Any]:
 def _kms_alias(args: MockResourceArgs, region: str) -> dict[str, Any]:
     name = args.inputs.get("name", f"alias/{args.name}")
     return {"arn": f"arn:aws:kms:{region}:{AWS_ACCOUNT}:{name}"}
+
+
+# ----- data plane resources whose computed outputs the program reads -----
+
+def _arn(service: str, region: str, resource: str) -> str:
+    return f"arn:aws:{service}:{region}:{AWS_ACCOUNT}:{resource}"
+
+
+# Braintrust's pointer objects in braintrust-assets-<region>: lambda/<Function>/version-<tag> holds the
+# key of the function's zip (layout of the official module's data "http" "lambda_versions").
+@invoke("aws:s3/getObject:getObject")
+def _s3_object(args: MockCallArgs, region: str) -> dict[str, Any]:
+    key = args.args["key"]
+    function = key.split("/")[1]
+    body = f"lambda/{function}/versions/0123456789abcdef{_digits(key, 8)}.zip\n"
+    return {"bucket": args.args["bucket"], "key": key, "id": key, "contentType": "text/plain",
+            "bodyBase64": base64.b64encode(body.encode()).decode(), "body": body}
+
+
+@output("aws:s3/bucket:Bucket")
+def _bucket(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    name = args.inputs.get("bucket") or args.name
+    return {"id": name, "bucket": name, "arn": f"arn:aws:s3:::{name}"}
+
+
+@output("aws:secretsmanager/secret:Secret")
+def _secret(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    return {"arn": _arn("secretsmanager", region, f"secret:{args.name}-AbCdEf")}
+
+
+@output("aws:iam/role:Role")
+def _role(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    name = args.inputs.get("name") or f"{args.name}-1a2b3c4"
+    return {"name": name, "arn": f"arn:aws:iam::{AWS_ACCOUNT}:role/{name}"}
+
+
+@output("aws:iam/instanceProfile:InstanceProfile")
+def _instance_profile(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    return {"arn": f"arn:aws:iam::{AWS_ACCOUNT}:instance-profile/{args.name}"}
+
+
+@output("aws:ec2/vpc:Vpc")
+def _vpc(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    return {"id": f"vpc-{_hex(args.name, 12)}"}
+
+
+@output("aws:ec2/subnet:Subnet")
+def _subnet(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    return {"id": f"subnet-{_hex(args.name, 12)}"}
+
+
+@output("aws:ec2/securityGroup:SecurityGroup")
+def _security_group(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    return {"id": f"sg-{_hex(args.name, 12)}"}
+
+
+@output("aws:rds/instance:Instance")
+def _rds(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    identifier = args.inputs.get("identifier", args.name)
+    return {"address": f"{identifier}.cabcdefghijk.{region}.rds.amazonaws.com", "port": 5432,
+            "arn": _arn("rds", region, f"db:{identifier}")}
+
+
+@output("aws:elasticache/replicationGroup:ReplicationGroup")
+def _redis(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    group = args.inputs.get("replicationGroupId", args.name)
+    return {"primaryEndpointAddress": f"master.{group}.abcdef.use1.cache.amazonaws.com",
+            "arn": _arn("elasticache", region, f"replicationgroup:{group}")}
+
+
+@output("aws:lb/loadBalancer:LoadBalancer")
+def _nlb(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    return {"dnsName": f"{args.name}-0123456789.elb.{region}.amazonaws.com",
+            "arn": _arn("elasticloadbalancing", region, f"loadbalancer/net/{args.name}/0123456789abcdef")}
+
+
+@output("aws:lb/targetGroup:TargetGroup")
+def _target_group(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    return {"arn": _arn("elasticloadbalancing", region, f"targetgroup/{args.name}/0123456789abcdef")}
+
+
+@output("aws:ec2/launchTemplate:LaunchTemplate")
+def _launch_template(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    return {"id": f"lt-{_hex(args.name, 12)}", "latestVersion": 1}
+
+
+@output("aws:lambda/function:Function")
+def _function(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    name = args.inputs.get("name", args.name)
+    arn = _arn("lambda", region, f"function:{name}")
+    return {"arn": arn, "version": "7", "qualifiedArn": f"{arn}:7",
+            "invokeArn": f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations"}
+
+
+@output("aws:lambda/layerVersion:LayerVersion")
+def _layer(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    name = args.inputs.get("layerName", args.name)
+    return {"arn": _arn("lambda", region, f"layer:{name}:3"), "version": "3"}
+
+
+@output("aws:lambda/functionUrl:FunctionUrl")
+def _function_url(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    return {"functionUrl": f"https://abcdefghijklmnop.lambda-url.{region}.on.aws/"}
+
+
+@output("aws:apigateway/restApi:RestApi")
+def _rest_api(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    return {"id": "a1b2c3d4e5", "rootResourceId": "root123456",
+            "executionArn": _arn("execute-api", region, "a1b2c3d4e5")}
+
+
+@output("aws:cloudfront/distribution:Distribution")
+def _distribution(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    return {"domainName": "d1234abcdef8.cloudfront.net", "arn": f"arn:aws:cloudfront::{AWS_ACCOUNT}:distribution/E1"}
+
+
+@output("aws:cloudwatch/logGroup:LogGroup")
+def _log_group(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    name = args.inputs.get("name", args.name)
+    return {"arn": _arn("logs", region, f"log-group:{name}")}
+
+
+@output("aws:cloudwatch/eventRule:EventRule")
+def _event_rule(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    return {"arn": _arn("events", region, f"rule/{args.name}")}
+
+
+# Generated secrets get distinctive values, so tests can prove none of them leaks into a plain input.
+GENERATED_PREFIX = "GENERATED-SECRET-"
+
+
+@output("random:index/randomPassword:RandomPassword")
+def _random_password(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    return {"result": f"{GENERATED_PREFIX}{args.name}"}
+
+
+@output("random:index/randomId:RandomId")
+def _random_id(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    return {"hex": "0a1b2c3d", "b64Url": "CgsMDQ"}

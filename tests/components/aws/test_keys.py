@@ -7,6 +7,7 @@ import json
 import pulumi
 import pulumi_aws as aws
 
+from components.aws.context import Deployment
 from components.aws.keys import Keys, KeysArgs, key_policy
 from tests.support.fakes import AWS_ACCOUNT
 from tests.support.harness import new_harness, run
@@ -19,8 +20,8 @@ def _build(protect: bool, existing: str | None = None):
 
     def program():
         provider = aws.Provider("aws", region="us-east-1")
-        keys = Keys("acme-keys", KeysArgs(deployment_name="acme", tags=TAGS, account_id=AWS_ACCOUNT,
-                                          region="us-east-1", protect=protect, existing_key_arn=existing),
+        deployment = Deployment(name="acme", region="us-east-1", account_id=AWS_ACCOUNT, tags=TAGS, protect=protect)
+        keys = Keys("acme-keys", KeysArgs(deployment=deployment, existing_key_arn=existing),
                     opts=pulumi.ResourceOptions(providers={"aws": provider}))
         return {"key_arn": keys.key_arn}
 
@@ -31,7 +32,7 @@ def test_created_key_rotates_and_is_protected_in_production():
     h = _build(protect=True)
     key = h.one("aws:kms/key:Key")
     assert key.inputs["enableKeyRotation"] is True
-    assert key.inputs["tags"] == TAGS
+    assert key.inputs["tags"] == {**TAGS, "Name": "alias/braintrust/acme"}
     reg = h.registration("acme-keys-cmk")
     assert reg.protect is True
     assert reg.retain_on_delete is True

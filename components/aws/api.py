@@ -1,0 +1,387 @@
+"""The API tier on Lambda: Braintrust's functions, their log groups and schedules, the database
+migration gate, and the way in (API Gateway + CloudFront, see edge.py).
+
+Order on every deployment: the migration function is updated and *invoked* (a failed migration fails
+the deployment), and only then are the other functions updated (they depend on the invocation), as
+upstream does. Code comes from Braintrust's regional bucket (braintrust-assets-<region>): the release's
+pointer object names the zip of each function, so a release pin change is a code change.
+
+No secret value enters a function's configuration: BRAINTRUST_SECRET_ARNS lists secret ARNs and the
+secrets wrapper layer (secrets_layer.py) exports the values when the runtime starts.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+import pulumi
+import pulumi_aws as aws
+
+from . import edge, secrets_layer
+from . import functions as fn
+from .context import Deployment
+
+# DuckDB for Node on arm64, published by a third party (tobilg/duckdb-nodejs-layer); upstream attaches it
+# to the Node API functions and the runtime relies on it. Pinned to the version upstream pins.
+DUCKDB_LAYER = "arn:aws:lambda:{region}:041475135427:layer:duckdb-nodejs-arm64:14"
+DUCKDB_FUNCTIONS = {fn.API_HANDLER, fn.AI_PROXY, fn.AUTOMATION_CRON, fn.QUARANTINE_WARMUP}
+# Lambda Node runtimes ship the Amazon RDS CA bundle here but no longer load it by default.
+RDS_CA_BUNDLE = "/var/runtime/ca-cert.pem"
+BRAINSTORE_DEFAULT = "force"  # Brainstore is the only backend (upstream default)
+FAST_READER_QUERY_SOURCES = (  # upstream's default list
+    "summaryPaginatedObjectViewer [realtime]", "summaryPaginatedObjectViewer",
+    "a602c972-1843-4ee1-b6bc-d3c1075cd7e7", "traceQueryFn-id", "traceQueryFn-rootSpanId",
+    "fullSpanQueryFn-root_span_id", "fullSpanQueryFn-id",
+)
+
+
+@dataclass(frozen=True)
+class Quarantine:
+    """Where the API creates user-defined functions."""
+
+    vpc_id: pulumi.Input[str]
+    subnet_ids: list[pulumi.Input[str]]
+    security_group_id: pulumi.Input[str]
+    invoke_role_arn: pulumi.Input[str]
+    function_role_arn: pulumi.Input[str]
+
+
+@dataclass(frozen=True)
+class BrainstoreUrls:
+    reader: pulumi.Input[str]
+    writer: pulumi.Input[str] | None = None
+    fast_reader: pulumi.Input[str] | None = None
+
+
+@dataclass(frozen=True)
+class ApiArgs:
+    deployment: Deployment
+    key_arn: pulumi.Input[str]
+    subnet_ids: list[pulumi.Input[str]]
+    security_group_id: pulumi.Input[str]
+    role_arns: Mapping[fn.Role, pulumi.Input[str]]
+    ai_proxy_invoke_role_arn: pulumi.Input[str]
+    release: str  # Lambda bundle version (release pin)
+    api_handler_memory_mb: int
+    ai_proxy_memory_mb: int
+    provisioned_concurrency: int
+    reserved_concurrency: int | None
+    log_retention_days: int
+    gateway_log_retention_days: int
+    code_bundles_bucket: pulumi.Input[str]
+    responses_bucket: pulumi.Input[str]
+    brainstore_bucket: pulumi.Input[str]
+    brainstore: BrainstoreUrls
+    redis_host: pulumi.Input[str]
+    redis_port: int
+    secret_arns: Mapping[fn.Secret, pulumi.Input[str]]
+    org_name: str
+    primary_org_name: str
+    allowed_org_ids: list[str]
+    telemetry: str
+    whitelisted_origins: list[str]
+    ai_proxy_url_parameter: str
+    price_class: str
+    minimum_tls: str
+    throttle_rate_limit: float
+    throttle_burst_limit: int
+    manage_account_logging_role: bool
+    expose_ai_proxy_function_url: bool = False
+    quarantine: Quarantine | None = None
+    wal_footer_version: str | None = None
+    skip_pg_for_brainstore_objects: str | None = None
+    custom_domain: str | None = None
+    certificate_arn: str | None = None
+    waf_acl_arn: str | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+
+class Api(pulumi.ComponentResource):
+    api_url: pulumi.Output[str]
+    cloudfront_domain: pulumi.Output[str]
+    rest_api_id: pulumi.Output[str]
+    function_names: dict[str, pulumi.Output[str]]
+
+    def __init__(self, name: str, args: ApiArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("braintrust:aws:Api", name, None, opts)
+        self._name, self._args = name, args
+        d = args.deployment
+        specs = {s.key: s for s in fn.specs(args.api_handler_memory_mb, args.ai_proxy_memory_mb,
+                                           quarantine=args.quarantine is not None)}
+        self._layer = aws.lambda_.LayerVersion(
+            f"{name}-secrets-layer",
+            layer_name=f"{d.name}-secrets-wrapper",
+            description="Resolves Braintrust secrets from Secrets Manager at cold start",
+            code=secrets_layer.layer_archive(),
+            compatible_runtimes=[fn.NODE, fn.PYTHON],
+            compatible_architectures=[fn.ARM, fn.X86],
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self._log_groups = {key: aws.cloudwatch.LogGroup(
+            f"{name}-logs-{key}", name=fn.log_group_name(d.name, key), retention_in_days=args.log_retention_days,
+            kms_key_id=args.key_arn, tags=d.tags_for(fn.log_group_name(d.name, key)),
+            opts=pulumi.ResourceOptions(parent=self),
+        ) for key in specs}
+
+        # The API exists before the functions: CloudFront needs it, and the API needs CloudFront's URL.
+        alias_arns = {edge.Target.API: self._alias_arn(fn.API_HANDLER),
+                      edge.Target.AI_PROXY: self._alias_arn(fn.AI_PROXY)}
+        rest_api, _stage = edge.build_gateway(name, edge.GatewayArgs(
+            deployment=d, key_arn=args.key_arn, alias_arns=alias_arns,
+            ai_proxy_in_gateway=not args.expose_ai_proxy_function_url,
+            throttle_rate_limit=args.throttle_rate_limit, throttle_burst_limit=args.throttle_burst_limit,
+            manage_account_logging_role=args.manage_account_logging_role,
+            log_retention_days=args.gateway_log_retention_days,
+        ), self)
+        distribution_args = edge.DistributionArgs(
+            deployment=d, rest_api=rest_api, price_class=args.price_class, minimum_tls=args.minimum_tls,
+            custom_domain=args.custom_domain, certificate_arn=args.certificate_arn, waf_acl_arn=args.waf_acl_arn)
+
+        # 1. Migrations gate everything else.
+        migrate = self._function(specs[fn.MIGRATE], {}, depends_on=[])
+        migration = aws.lambda_.Invocation(
+            f"{name}-run-migrations",
+            function_name=migrate.name,
+            qualifier=migrate.version,
+            input=json.dumps({}),
+            triggers={"version": migrate.version},  # a new function version runs the migrations again
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        after_migration: list[pulumi.Resource] = [migration]
+
+        # 2. AIProxy, then the URL the API (and Brainstore) use to reach it.
+        ai_proxy = self._function(specs[fn.AI_PROXY], {}, depends_on=after_migration)
+        ai_proxy_alias = self._alias(fn.AI_PROXY, ai_proxy)
+        if args.expose_ai_proxy_function_url:
+            function_url = self._public_function_url(ai_proxy, ai_proxy_alias)
+            ai_proxy_url: pulumi.Output[str] = function_url.function_url
+            distribution = edge.build_distribution(
+                name, replace(distribution_args, ai_proxy_function_url=function_url.function_url), self)
+        else:
+            distribution = edge.build_distribution(name, distribution_args, self)
+            ai_proxy_url = pulumi.Output.concat("https://", distribution.domain_name)
+        aws.ssm.Parameter(
+            f"{name}-ai-proxy-url", name=args.ai_proxy_url_parameter, type="String", value=ai_proxy_url,
+            description="Where Brainstore reaches the AI proxy", tags=d.tags_for(args.ai_proxy_url_parameter),
+            opts=pulumi.ResourceOptions(parent=self))
+
+        # 3. The other functions.
+        built = {fn.MIGRATE: migrate, fn.AI_PROXY: ai_proxy}
+        for key in (fn.CATCHUP_ETL, fn.BILLING_CRON, fn.AUTOMATION_CRON):
+            built[key] = self._function(specs[key], {}, depends_on=after_migration)
+        api_only = {
+            "AI_PROXY_FN_ARN": ai_proxy.arn,
+            "AI_PROXY_FN_URL": ai_proxy_url,
+            "AI_PROXY_INVOKE_ROLE": args.ai_proxy_invoke_role_arn,
+            "CATCHUP_ETL_ARN": built[fn.CATCHUP_ETL].arn,
+            **self._data_plane_flags(),
+        }
+        api_handler = self._function(specs[fn.API_HANDLER], api_only, depends_on=after_migration)
+        built[fn.API_HANDLER] = api_handler
+        api_alias = self._alias(fn.API_HANDLER, api_handler)
+        if fn.QUARANTINE_WARMUP in specs:
+            warmup = self._function(specs[fn.QUARANTINE_WARMUP], {}, depends_on=after_migration)
+            built[fn.QUARANTINE_WARMUP] = warmup
+            # Pre-creates the quarantine runtimes whenever a new API version ships (as upstream).
+            aws.lambda_.Invocation(
+                f"{name}-warm-quarantine", function_name=warmup.name, input=json.dumps({}),
+                triggers={"api_version": api_handler.version},
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[warmup]))
+        for key, spec in specs.items():
+            if spec.schedule:
+                self._schedule(spec, built[key])
+
+        targets = {"api": (api_handler, api_alias), "ai-proxy": (ai_proxy, ai_proxy_alias)}
+        for target, (function, alias) in targets.items():
+            aws.lambda_.Permission(
+                f"{name}-gateway-invokes-{target}", action="lambda:InvokeFunction", function=function.name,
+                qualifier=alias.name, principal="apigateway.amazonaws.com",
+                source_arn=pulumi.Output.concat(rest_api.execution_arn, "/*/*"),
+                opts=pulumi.ResourceOptions(parent=self))
+
+        self.cloudfront_domain = distribution.domain_name
+        self.api_url = (pulumi.Output.from_input(f"https://{args.custom_domain}") if args.custom_domain
+                        else pulumi.Output.concat("https://", distribution.domain_name))
+        self.rest_api_id = rest_api.id
+        self.function_names = {key: f.name for key, f in built.items()}
+        self.register_outputs({"api_url": self.api_url, "cloudfront_domain": self.cloudfront_domain})
+
+    # ----- functions -----
+
+    def _alias_arn(self, key: str) -> pulumi.Output[str]:
+        d = self._args.deployment
+        return pulumi.Output.concat(d.function_arn(fn.function_name(d.name, key)), f":{edge.ALIAS}")
+
+    def _bundle_key(self, key: str) -> pulumi.Output[str]:
+        """The zip of ``key`` for the pinned release, read from Braintrust's pointer object."""
+        d = self._args.deployment
+        pointer = aws.s3.get_object_output(
+            bucket=fn.assets_bucket(d.region), key=fn.bundle_pointer_key(key, self._args.release),
+            download_body="true", opts=pulumi.InvokeOutputOptions(parent=self))
+
+        def decode(body: str | None) -> str:
+            value = base64.b64decode(body or "").decode().strip()
+            if not value.startswith(f"lambda/{key}/"):
+                raise ValueError(f"release {self._args.release} has no {key} bundle in {fn.assets_bucket(d.region)} "
+                                 f"(pointer {fn.bundle_pointer_key(key, self._args.release)} holds {value!r})")
+            return value
+
+        return pointer.body_base64.apply(decode)
+
+    def _function(self, spec: fn.FunctionSpec, specific: Mapping[str, pulumi.Input[str]],
+                  depends_on: list[pulumi.Resource]) -> aws.lambda_.Function:
+        a, d = self._args, self._args.deployment
+        layers: list[pulumi.Input[str]] = [self._layer.arn]
+        if spec.key in DUCKDB_FUNCTIONS:
+            layers.append(DUCKDB_LAYER.format(region=d.region))
+        return aws.lambda_.Function(
+            f"{self._name}-{spec.key}",
+            name=fn.function_name(d.name, spec.key),
+            description=f"Braintrust {spec.key} ({a.release})",
+            role=a.role_arns[spec.role],
+            s3_bucket=fn.assets_bucket(d.region),
+            s3_key=self._bundle_key(spec.key),
+            handler=spec.handler,
+            runtime=spec.runtime,
+            architectures=[spec.architecture],
+            memory_size=spec.memory_mb,
+            timeout=spec.timeout_s,
+            ephemeral_storage=aws.lambda_.FunctionEphemeralStorageArgs(size=spec.ephemeral_mb),
+            reserved_concurrent_executions=a.reserved_concurrency if spec.key == fn.API_HANDLER else None,
+            publish=True,
+            kms_key_arn=a.key_arn,
+            layers=layers,
+            environment=aws.lambda_.FunctionEnvironmentArgs(variables=self._environment(spec, specific)),
+            vpc_config=aws.lambda_.FunctionVpcConfigArgs(
+                subnet_ids=a.subnet_ids, security_group_ids=[a.security_group_id]),
+            logging_config=aws.lambda_.FunctionLoggingConfigArgs(
+                log_format="Text", log_group=self._log_groups[spec.key].name),
+            tracing_config=aws.lambda_.FunctionTracingConfigArgs(mode="PassThrough"),
+            tags=d.tags_for(fn.function_name(d.name, spec.key)),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self._log_groups[spec.key], *depends_on]),
+        )
+
+    def _environment(self, spec: fn.FunctionSpec,
+                     specific: Mapping[str, pulumi.Input[str]]) -> dict[str, pulumi.Input[str]]:
+        """Plain settings only. Secrets appear as ARNs in BRAINTRUST_SECRET_ARNS."""
+        a = self._args
+        env: dict[str, pulumi.Input[str]] = {}
+        if spec.serves_api:
+            env.update(a.extra_env)  # ours below win: a user value cannot redirect data or secrets
+            env.update({
+                "PRIMARY_ORG_NAME": a.primary_org_name,
+                "ALLOWED_ORG_IDS": ",".join(a.allowed_org_ids),
+                "BRAINTRUST_DEPLOYMENT_NAME": a.deployment.name,
+                "RESPONSE_BUCKET": a.responses_bucket,
+                "CODE_BUNDLE_BUCKET": a.code_bundles_bucket,
+                "WHITELISTED_ORIGINS": ",".join(a.whitelisted_origins),
+            })
+        if spec.key != fn.MIGRATE:
+            env.update({"ORG_NAME": a.org_name, "REDIS_HOST": a.redis_host, "REDIS_PORT": str(a.redis_port)})
+        if spec.brainstore:
+            env.update(self._brainstore_settings(spec))
+        if spec.quarantine and a.quarantine is not None:
+            env.update(self._quarantine_settings(a.quarantine))
+        if spec.telemetry:
+            env["CONTROL_PLANE_TELEMETRY"] = a.telemetry
+        if spec.runtime == fn.NODE:
+            env["NODE_EXTRA_CA_CERTS"] = RDS_CA_BUNDLE  # lets sslmode=require verify the RDS certificate
+        env.update(spec.flags)
+        env.update(specific)
+        env["AWS_LAMBDA_EXEC_WRAPPER"] = secrets_layer.WRAPPER
+        env[secrets_layer.MAPPING_VARIABLE] = pulumi.Output.json_dumps(
+            {secret.value: a.secret_arns[secret] for secret in spec.secrets})
+        return env
+
+    def _brainstore_settings(self, spec: fn.FunctionSpec) -> dict[str, pulumi.Input[str]]:
+        a = self._args
+        env: dict[str, pulumi.Input[str]] = {
+            "BRAINSTORE_ENABLED": "true",
+            "BRAINSTORE_URL": a.brainstore.reader,
+            "BRAINSTORE_WRITER_URL": a.brainstore.writer or "",
+            "BRAINSTORE_REALTIME_WAL_BUCKET": a.brainstore_bucket,
+        }
+        if spec.serves_api:
+            env.update({"BRAINSTORE_DEFAULT": BRAINSTORE_DEFAULT, "BRAINSTORE_INSERT_ROW_REFS": "true"})
+            if a.brainstore.fast_reader is not None:
+                env["BRAINSTORE_FAST_READER_URL"] = a.brainstore.fast_reader
+                env["BRAINSTORE_FAST_READER_QUERY_SOURCES"] = ",".join(FAST_READER_QUERY_SOURCES)
+        if spec.key == fn.AUTOMATION_CRON:
+            env["BRAINSTORE_BACKFILL_ENABLE_NONHISTORICAL"] = BRAINSTORE_DEFAULT
+        return env
+
+    @staticmethod
+    def _quarantine_settings(q: Quarantine) -> dict[str, pulumi.Input[str]]:
+        subnets = [*q.subnet_ids, "", ""][:3]  # the runtime reads exactly three subnet variables
+        return {
+            "QUARANTINE_INVOKE_ROLE": q.invoke_role_arn,
+            "QUARANTINE_FUNCTION_ROLE": q.function_role_arn,
+            "QUARANTINE_PRIVATE_SUBNET_1_ID": subnets[0],
+            "QUARANTINE_PRIVATE_SUBNET_2_ID": subnets[1],
+            "QUARANTINE_PRIVATE_SUBNET_3_ID": subnets[2],
+            "QUARANTINE_PUB_PRIVATE_VPC_DEFAULT_SECURITY_GROUP": q.security_group_id,
+            "QUARANTINE_PUB_PRIVATE_VPC_ID": q.vpc_id,
+        }
+
+    def _data_plane_flags(self) -> dict[str, pulumi.Input[str]]:
+        a, env = self._args, {}
+        if a.wal_footer_version:
+            env["BRAINSTORE_WAL_FOOTER_VERSION"] = a.wal_footer_version
+        if a.skip_pg_for_brainstore_objects:
+            env["SKIP_PG_FOR_BRAINSTORE_OBJECTS"] = a.skip_pg_for_brainstore_objects
+        if a.wal_footer_version or a.skip_pg_for_brainstore_objects:
+            env["BRAINSTORE_WAL_USE_EFFICIENT_FORMAT"] = "true"
+        return env
+
+    def _alias(self, key: str, function: aws.lambda_.Function) -> aws.lambda_.Alias:
+        """`live` follows each published version; provisioned concurrency and the API target it."""
+        a = self._args
+        alias = aws.lambda_.Alias(
+            f"{self._name}-{key}-live", name=edge.ALIAS, function_name=function.name,
+            function_version=function.version, opts=pulumi.ResourceOptions(parent=self))
+        if a.provisioned_concurrency > 0:
+            aws.lambda_.ProvisionedConcurrencyConfig(
+                f"{self._name}-{key}-warm", function_name=function.name, qualifier=alias.name,
+                provisioned_concurrent_executions=a.provisioned_concurrency,
+                opts=pulumi.ResourceOptions(parent=self))
+        return alias
+
+    def _public_function_url(self, function: aws.lambda_.Function,
+                             alias: aws.lambda_.Alias) -> aws.lambda_.FunctionUrl:
+        """Upstream's public AIProxy URL (opt-in only: anyone can call it, bypassing CloudFront and WAF)."""
+        url = aws.lambda_.FunctionUrl(
+            f"{self._name}-ai-proxy-url", function_name=function.name, qualifier=alias.name,
+            authorization_type="NONE", invoke_mode="RESPONSE_STREAM",
+            cors=aws.lambda_.FunctionUrlCorsArgs(
+                allow_origins=["*"], allow_methods=["POST", "GET"], allow_credentials=True, max_age=86400,
+                allow_headers=["authorization", "content-type", "x-bt-org-name", "x-bt-project-id", "x-bt-auth-token",
+                               "x-bt-stream-fmt", "x-bt-use-cache", "x-bt-use-gateway", "x-bt-app-origin",
+                               "x-bt-parent"],
+                expose_headers=["content-type", "keep-alive", "x-bt-internal-trace-id", "x-bt-span-id",
+                                "x-bt-error-origin", "x-bt-used-endpoint"]),
+            opts=pulumi.ResourceOptions(parent=self))
+        aws.lambda_.Permission(
+            f"{self._name}-ai-proxy-url-public", action="lambda:InvokeFunctionUrl", function=function.name,
+            qualifier=alias.name, principal="*", function_url_auth_type="NONE",
+            opts=pulumi.ResourceOptions(parent=self))
+        aws.lambda_.Permission(
+            f"{self._name}-ai-proxy-url-invoke", action="lambda:InvokeFunction", function=function.name,
+            qualifier=alias.name, principal="*", invoked_via_function_url=True,
+            opts=pulumi.ResourceOptions(parent=self))
+        return url
+
+    def _schedule(self, spec: fn.FunctionSpec, function: aws.lambda_.Function) -> None:
+        d = self._args.deployment
+        rule = aws.cloudwatch.EventRule(
+            f"{self._name}-{spec.key}-schedule", description=f"Runs {fn.function_name(d.name, spec.key)}",
+            schedule_expression=spec.schedule, tags=d.tags_for(f"{fn.function_name(d.name, spec.key)}-schedule"),
+            opts=pulumi.ResourceOptions(parent=self))
+        aws.cloudwatch.EventTarget(
+            f"{self._name}-{spec.key}-schedule", rule=rule.name, arn=function.arn,
+            opts=pulumi.ResourceOptions(parent=self))
+        aws.lambda_.Permission(
+            f"{self._name}-{spec.key}-schedule", action="lambda:InvokeFunction", function=function.name,
+            principal="events.amazonaws.com", source_arn=rule.arn, opts=pulumi.ResourceOptions(parent=self))

@@ -1,0 +1,41 @@
+"""What every AWS component needs to know about the deployment it belongs to.
+
+One small frozen value instead of the same six arguments on every component: the deployment name
+(prefix of physical names), where it runs, its tags, and the safety switches for stateful resources.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+
+from components import tags as tagging
+
+PARTITION = "aws"  # SUPPORTED_REGIONS are all commercial regions
+
+
+@dataclass(frozen=True)
+class Deployment:
+    name: str
+    region: str
+    account_id: pulumi.Input[str]
+    tags: dict[str, str]
+    protect: bool = False
+    production: bool = False
+    permissions_boundary_arn: str | None = None
+
+    def tags_for(self, name: str, **more: str) -> dict[str, str]:
+        """Deployment tags plus the console `Name` (and any resource-specific tags; ours win)."""
+        return tagging.merged(self.tags, {"Name": name, **more})
+
+    def arn(self, service: str, resource: str, *, regional: bool = True) -> pulumi.Output[str]:
+        """An ARN in this account (and region), for policies that must name resources created later."""
+        region = self.region if regional else ""
+        return pulumi.Output.concat(f"arn:{PARTITION}:{service}:{region}:", self.account_id, f":{resource}")
+
+    def log_group_arn(self, log_group: str) -> pulumi.Output[str]:
+        return self.arn("logs", f"log-group:{log_group}")
+
+    def function_arn(self, function_name: str) -> pulumi.Output[str]:
+        return self.arn("lambda", f"function:{function_name}")

@@ -1,0 +1,207 @@
+"""The whole AWS data plane: every tier, wired together from the validated stack configuration.
+
+Creation order follows the data: key -> networks -> workload security groups -> buckets and secrets ->
+database and cache (they admit the workload groups) -> IAM (names the buckets, secrets and key) ->
+Brainstore (needs the stores) -> API (needs Brainstore's load balancers) -> optional remote support.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.config import DataPlaneConfig
+
+from . import functions as fn
+from . import network
+from .api import Api, ApiArgs, BrainstoreUrls, Quarantine
+from .brainstore import Brainstore, BrainstoreArgs
+from .cache import PORT as REDIS_PORT
+from .cache import Cache, CacheArgs
+from .context import Deployment
+from .database import Database, DatabaseArgs
+from .iam import BucketArns, Iam, IamArgs, SecretArns
+from .keys import Keys, KeysArgs
+from .remote_support import RemoteSupport, RemoteSupportArgs
+from .secrets import Secrets, SecretsArgs
+from .security_groups import SecurityGroups, SecurityGroupsArgs
+from .storage import Storage, StorageArgs
+
+TELEMETRY_ON = "status,metrics,usage"  # the seed's default telemetry: health, metrics, billing usage
+
+
+def telemetry(cfg: DataPlaneConfig) -> str:
+    return TELEMETRY_ON if cfg.telemetry.enabled else ""
+
+
+@dataclass(frozen=True)
+class AwsDataPlaneArgs:
+    config: DataPlaneConfig
+    license_key: pulumi.Input[str]
+
+
+class AwsDataPlane(pulumi.ComponentResource):
+    outputs: dict[str, Any]
+
+    def __init__(self, name: str, args: AwsDataPlaneArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("braintrust:aws:DataPlane", name, None, opts)
+        cfg = args.config
+        section = cfg.aws_section
+        if cfg.private_ingress:
+            raise ValueError("ingress.private_only is not available on AWS: the API is served by CloudFront "
+                             "(restrict it with ingress.waf_acl)")
+        child = pulumi.ResourceOptions(parent=self)
+        account_id: pulumi.Input[str] = section.account_id or aws.get_caller_identity_output(
+            opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        d = Deployment(name=cfg.deployment_name, region=cfg.region, account_id=account_id, tags=cfg.all_tags,
+                       protect=cfg.protect, production=cfg.production,
+                       permissions_boundary_arn=section.permissions_boundary_arn)
+        nat = section.network.nat_gateways or ("per_az" if cfg.production else "single")
+
+        keys = Keys(f"{name}-keys", KeysArgs(deployment=d, existing_key_arn=section.kms.existing_key_arn), child)
+        key_arn = keys.key_arn
+
+        net = section.network
+        if net.create_vpc:
+            main = network.Network(f"{name}-network", network.NetworkArgs(
+                deployment=d, purpose="main", cidr=net.vpc_cidr, nat=nat, key_arn=key_arn,
+                flow_logs_retention_days=net.flow_logs_retention_days, zones=cfg.zones), child).refs
+        else:
+            assert net.existing_vpc_id is not None  # guaranteed by AwsNetworkConfig
+            main = network.existing(net.existing_vpc_id, net.existing_private_subnet_ids,
+                                    net.existing_data_subnet_ids, net.existing_public_subnet_ids)
+        q = section.quarantine
+        quarantine_net: network.NetworkRefs | None = None
+        if q.enabled and q.create_vpc:
+            quarantine_net = network.Network(f"{name}-quarantine", network.NetworkArgs(
+                deployment=d, purpose="quarantine", cidr=q.vpc_cidr, nat=nat, key_arn=key_arn,
+                flow_logs_retention_days=net.flow_logs_retention_days, zones=cfg.zones, data_subnets=False),
+                child).refs
+        elif q.enabled:
+            assert q.existing_vpc_id is not None  # guaranteed by AwsQuarantineConfig
+            quarantine_net = network.existing(q.existing_vpc_id, q.existing_subnet_ids)
+
+        groups = SecurityGroups(f"{name}-sg", SecurityGroupsArgs(
+            deployment=d, vpc_id=main.vpc_id,
+            quarantine_vpc_id=quarantine_net.vpc_id if quarantine_net else None), child)
+        storage = Storage(f"{name}-storage", StorageArgs(
+            deployment=d, suffix=cfg.suffix, key_arn=key_arn, cors_origins=cfg.control_plane.cors_origins,
+            access_logs_bucket=section.s3_access_logs_bucket), child)
+        secrets = Secrets(f"{name}-secrets", SecretsArgs(deployment=d, key_arn=key_arn,
+                                                         license_key=args.license_key), child)
+        clients = {"api": groups.api.id, "brainstore": groups.brainstore.id}
+        database = Database(f"{name}-db", DatabaseArgs(
+            deployment=d, size=cfg.sizing.postgres, key_arn=key_arn, vpc_id=main.vpc_id,
+            subnet_ids=main.data_subnet_ids, client_security_group_ids=clients,
+            backup_window=section.database.backup_window, maintenance_window=section.database.maintenance_window,
+            statement_timeout_ms=section.database.statement_timeout_ms,
+            performance_insights_retention_days=section.database.performance_insights_retention_days,
+            monitoring_interval_seconds=section.database.monitoring_interval_seconds,
+            log_retention_days=section.log_retention_days, skip_final_snapshot=cfg.danger_skip_final_snapshot,
+            extra_security_group_ids=section.database_extra_security_group_ids), child)
+        cache = Cache(f"{name}-redis", CacheArgs(
+            deployment=d, size=cfg.sizing.redis, key_arn=key_arn, vpc_id=main.vpc_id,
+            subnet_ids=main.data_subnet_ids, client_security_group_ids=clients,
+            maintenance_window=section.cache.maintenance_window, snapshot_window=section.cache.snapshot_window,
+            snapshot_retention_days=section.cache.snapshot_retention_days,
+            log_retention_days=section.log_retention_days), child)
+
+        buckets = storage.buckets
+        lam = section.lambda_
+        specs = fn.specs(lam.api_handler_memory_mb, lam.ai_proxy_memory_mb, quarantine=quarantine_net is not None)
+        ai_proxy_url_parameter = f"/braintrust/{d.name}/ai-proxy-url"
+        brainstore_log_group = f"/braintrust/{d.name}/brainstore"
+        secret_arns = SecretArns(
+            database_url=database.url_secret_arn, database_credentials=database.credentials_secret_arn,
+            redis_url=cache.url_secret_arn, function_key=secrets.function_key_arn, cron_key=secrets.cron_key_arn,
+            license_key=secrets.license_key_arn)
+        iam = Iam(f"{name}-iam", IamArgs(
+            deployment=d, key_arn=key_arn,
+            buckets=BucketArns(brainstore=buckets["brainstore"].arn, code_bundles=buckets["code-bundles"].arn,
+                               responses=buckets["responses"].arn),
+            secrets=secret_arns, functions=specs, brainstore_log_group=brainstore_log_group,
+            ai_proxy_url_parameter=ai_proxy_url_parameter,
+            quarantine_vpc_id=quarantine_net.vpc_id if quarantine_net else None,
+            s3_export_role_arns=section.s3_export_role_arns,
+            session_manager_access=section.brainstore.session_manager_access), child)
+
+        brainstore = Brainstore(f"{name}-bs", BrainstoreArgs(
+            deployment=d, size=cfg.sizing.brainstore, key_arn=key_arn, vpc_id=main.vpc_id,
+            subnet_ids=main.private_subnet_ids, instance_security_group_id=groups.brainstore.id,
+            nlb_security_group_id=groups.brainstore_nlb.id,
+            instance_profile_arn=iam.brainstore_instance_profile.arn, image_tag=cfg.release.brainstore_tag,
+            brainstore_bucket=buckets["brainstore"].bucket, responses_bucket=buckets["responses"].bucket,
+            code_bundles_bucket=buckets["code-bundles"].bucket, database_host=database.address,
+            database_port=database.port, database_secret_arn=database.credentials_secret_arn,
+            redis_secret_arn=cache.url_secret_arn, service_token_secret_arn=secrets.function_key_arn,
+            license_secret_arn=secrets.license_key_arn, ai_proxy_url_parameter=ai_proxy_url_parameter,
+            telemetry=telemetry(cfg), log_group=brainstore_log_group, log_retention_days=section.log_retention_days,
+            root_volume_gb=section.brainstore.root_volume_gb or (200 if cfg.production else 100),
+            skip_pg_for_brainstore_objects=section.brainstore.skip_pg_for_brainstore_objects,
+            extra_env=section.brainstore.extra_env), child)
+
+        quarantine = None
+        if quarantine_net is not None:
+            assert groups.quarantine is not None and iam.quarantine_invoke_role is not None
+            assert iam.quarantine_function_role is not None
+            quarantine = Quarantine(
+                vpc_id=quarantine_net.vpc_id, subnet_ids=quarantine_net.private_subnet_ids,
+                security_group_id=groups.quarantine.id, invoke_role_arn=iam.quarantine_invoke_role.arn,
+                function_role_arn=iam.quarantine_function_role.arn)
+        api = Api(f"{name}-api", ApiArgs(
+            deployment=d, key_arn=key_arn, subnet_ids=main.private_subnet_ids, security_group_id=groups.api.id,
+            role_arns={role: r.arn for role, r in iam.roles.items()},
+            ai_proxy_invoke_role_arn=iam.ai_proxy_invoke_role.arn, release=cfg.release.lambda_tag,
+            api_handler_memory_mb=lam.api_handler_memory_mb, ai_proxy_memory_mb=lam.ai_proxy_memory_mb,
+            provisioned_concurrency=lam.provisioned_concurrency, reserved_concurrency=lam.reserved_concurrency,
+            log_retention_days=lam.log_retention_days, gateway_log_retention_days=section.log_retention_days,
+            code_bundles_bucket=buckets["code-bundles"].bucket, responses_bucket=buckets["responses"].bucket,
+            brainstore_bucket=buckets["brainstore"].bucket,
+            brainstore=BrainstoreUrls(reader=brainstore.urls["reader"], writer=brainstore.urls.get("writer"),
+                                      fast_reader=brainstore.urls.get("fast-reader")),
+            redis_host=cache.primary_endpoint, redis_port=REDIS_PORT,
+            secret_arns={
+                fn.Secret.PG_URL: database.url_secret_arn, fn.Secret.REDIS_URL: cache.url_secret_arn,
+                fn.Secret.FUNCTION_SECRET_KEY: secrets.function_key_arn,
+                fn.Secret.SERVICE_TOKEN_SECRET_KEY: secrets.function_key_arn,
+                fn.Secret.CRON_OVERRIDE_SECRET_KEY: secrets.cron_key_arn,
+            },
+            org_name=cfg.org.name, primary_org_name=cfg.org.primary_org_name or "",
+            allowed_org_ids=[str(i) for i in cfg.org.allowed_org_ids], telemetry=telemetry(cfg),
+            whitelisted_origins=cfg.control_plane.extra_cors_origins, ai_proxy_url_parameter=ai_proxy_url_parameter,
+            price_class=section.cloudfront_price_class, minimum_tls=section.cloudfront_minimum_tls,
+            throttle_rate_limit=section.api_gateway.throttle_rate_limit,
+            throttle_burst_limit=section.api_gateway.throttle_burst_limit,
+            manage_account_logging_role=section.api_gateway.manage_account_logging_role,
+            expose_ai_proxy_function_url=section.expose_ai_proxy_function_url, quarantine=quarantine,
+            wal_footer_version=section.brainstore.wal_footer_version,
+            skip_pg_for_brainstore_objects=section.brainstore.skip_pg_for_brainstore_objects,
+            custom_domain=cfg.ingress.custom_domain, certificate_arn=cfg.ingress.certificate,
+            waf_acl_arn=cfg.ingress.waf_acl, extra_env=lam.extra_env), child)
+
+        self.outputs = {
+            "api_url": api.api_url,
+            "cloudfront_domain_name": api.cloudfront_domain,
+            "kms_key_arn": key_arn,
+            "vpc_id": main.vpc_id,
+            "private_subnet_ids": main.private_subnet_ids,
+            "data_subnet_ids": main.data_subnet_ids,
+            "quarantine_vpc_id": quarantine_net.vpc_id if quarantine_net else None,
+            "brainstore_bucket": buckets["brainstore"].bucket,
+            "code_bundles_bucket": buckets["code-bundles"].bucket,
+            "responses_bucket": buckets["responses"].bucket,
+            "database_endpoint": database.address,
+            "database_secret_arn": database.credentials_secret_arn,
+            "redis_endpoint": cache.primary_endpoint,
+            "brainstore_nlb_dns_names": brainstore.dns_names,
+        }
+        if cfg.remote_support.enabled:
+            assert cfg.remote_support.external_id is not None  # guaranteed by RemoteSupportConfig
+            support = RemoteSupport(f"{name}-support", RemoteSupportArgs(
+                deployment=d, braintrust_account_ids=cfg.remote_support.braintrust_account_ids,
+                external_id=cfg.remote_support.external_id), child)
+            self.outputs["remote_support_role_arn"] = support.role_arn
+        self.register_outputs(self.outputs)
