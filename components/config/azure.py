@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 import uuid
 from typing import Annotated, Literal
 
@@ -202,3 +203,27 @@ class AzureConfig(StrictModel):
     postgres_geo_redundant_backup: bool = Field(
         default=False, description="Geo-redundant PostgreSQL backups (needs a paired region; fixed at creation).",
     )
+
+
+def ingress_problems(*, private_ingress: bool, custom_domain: str | None, certificate: str | None,
+                     waf_policy: str | None) -> list[tuple[str, str]]:
+    """Azure rules for the ingress section, as (key path, message)."""
+    problems = []
+    if custom_domain or certificate:
+        problems.append(("ingress.custom_domain", "is not supported on Azure yet: the public endpoint is "
+                         "<name>.azurefd.net with a Front Door managed certificate; remove it"))
+    if waf_policy:
+        if private_ingress:
+            problems.append(("ingress.waf_acl", "applies to the public Front Door endpoint only; set "
+                             "ingress.private_only: false or remove it"))
+        elif not re.match(_FRONTDOOR_WAF_POLICY, waf_policy):
+            problems.append(("ingress.waf_acl", "must be the resource id of a Front Door WAF policy "
+                             "(Microsoft.Network/frontDoorWebApplicationFirewallPolicies)"))
+    return problems
+
+
+_FRONTDOOR_WAF_POLICY = re.compile(
+    r"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[^/]+/providers/"
+    r"Microsoft\.Network/frontdoorWebApplicationFirewallPolicies/[^/]+$",
+    re.IGNORECASE,
+)

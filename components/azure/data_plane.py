@@ -1,0 +1,253 @@
+"""`braintrust:azure:DataPlane`: every Azure tier, wired in dependency order, for one stack.
+
+Resource group -> (network, identities) -> Key Vault with CMKs and their role assignments ->
+(PostgreSQL, Storage after the CMK grants; Redis) -> AKS -> federated credentials -> Key Vault secrets ->
+workloads (Helm chart, Azure mode) -> optional public Front Door endpoint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_azure_native as azure_native
+import pulumi_kubernetes as k8s
+
+from components.config import ConfigError, DataPlaneConfig, Problem
+from components.config.azure import (
+    AzureConfig,
+    default_api_private_ip,
+    ingress_problems,
+    postgres_storage_problems,
+)
+from components.kubernetes.args import (
+    API_SERVICE_ACCOUNT,
+    BRAINSTORE_SERVICE_ACCOUNT,
+    DEFAULT_NAMESPACE,
+    AzureBlobStorage,
+    AzureIdentities,
+    CloudMode,
+    InternalLoadBalancer,
+    KeyVaultSecrets,
+    PostgresConnection,
+    RedisConnection,
+    WorkloadsArgs,
+)
+from components.kubernetes.connection_urls import azure_storage_connection_string, postgres_url, redis_url
+from components.kubernetes.workloads import Workloads
+
+from .cache import Cache, CacheArgs
+from .cluster import Cluster, ClusterArgs
+from .database import Database, DatabaseArgs
+from .endpoint import Endpoint, EndpointArgs, private_link_annotations
+from .identities import Identities, IdentitiesArgs
+from .keyvault import KeyVault, KeyVaultArgs
+from .names import AzureNames
+from .network import API_PORT, Network, NetworkArgs
+from .resource_group import ResourceGroup, ResourceGroupArgs
+from .secrets import AppSecrets, AppSecretsArgs
+from .storage import Storage, StorageArgs
+from .workload_identity import WorkloadIdentity, WorkloadIdentityArgs
+
+NODES_SUBNET_NAME = "aks-nodes"
+
+
+def config_problems(cfg: DataPlaneConfig) -> list[Problem]:
+    """Azure rules that span sections; checked before any resource is declared."""
+    problems = [Problem(path="postgres", message=m)
+                for m in postgres_storage_problems(cfg.sizing.postgres.storage_gb, cfg.sizing.postgres.iops)]
+    problems += [Problem(path=path, message=message) for path, message in ingress_problems(
+        private_ingress=cfg.private_ingress, custom_domain=cfg.ingress.custom_domain,
+        certificate=cfg.ingress.certificate, waf_policy=cfg.ingress.waf_acl,
+    )]
+    return problems
+
+
+def authorized_ip_ranges(azure: AzureConfig, egress_ip: pulumi.Output[str] | None) -> list[pulumi.Input[str]]:
+    """Who may reach a public AKS API server: the deployer (installs the chart), the configured ranges,
+    and the nodes' own NAT egress address. Empty = open to the internet (no deployer range given)."""
+    configured = [str(n) for n in [*azure.deployer_ip_ranges, *azure.cluster.authorized_ip_ranges]]
+    ranges: list[pulumi.Input[str]] = list(dict.fromkeys(configured))
+    if ranges and egress_ip is not None:
+        ranges.append(egress_ip.apply(lambda ip: f"{ip}/32"))
+    return ranges
+
+
+@dataclass(frozen=True)
+class AzureDataPlaneArgs:
+    config: DataPlaneConfig
+    brainstore_license_key: pulumi.Input[str]
+
+
+class AzureDataPlane(pulumi.ComponentResource):
+    outputs: dict[str, Any]
+
+    def __init__(self, name: str, args: AzureDataPlaneArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("braintrust:azure:DataPlane", name, None, opts)
+        cfg = args.config
+        problems = config_problems(cfg)
+        if problems:
+            raise ConfigError(problems)
+        azure = cfg.azure
+        assert azure is not None, "validated: cloud azure requires the azure section"
+        dn, region, zones, tags = cfg.deployment_name, cfg.region, cfg.zone_names, cfg.all_tags
+        subscription = str(azure.subscription_id)
+        names = AzureNames.of(dn, cfg.suffix)
+        child = pulumi.ResourceOptions(parent=self)
+
+        caller = azure_native.authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
+        tenant_id: pulumi.Input[str] = str(azure.tenant_id) if azure.tenant_id else caller.tenant_id
+
+        group = ResourceGroup(f"{dn}-group", ResourceGroupArgs(
+            name=names.resource_group, location=region, tags=tags, protect=cfg.protect,
+            existing_name=azure.resource_group.existing_name,
+        ), opts=child)
+        rg = group.name
+        net_cfg = azure.network
+        network = Network(f"{dn}-network", NetworkArgs(
+            deployment_name=dn, resource_group_name=rg, location=region, tags=tags, vnet_cidr=net_cfg.vnet_cidr,
+            create_vnet=net_cfg.create_vnet, existing_vnet_id=net_cfg.existing_vnet_id,
+            existing_nodes_subnet_id=net_cfg.existing_nodes_subnet_id,
+            existing_endpoints_subnet_id=net_cfg.existing_private_endpoints_subnet_id,
+            existing_dns_zone_ids=dict(net_cfg.existing_private_dns_zone_ids),
+            api_allowed_cidrs=[str(c) for c in cfg.ingress.allowed_cidrs], subscription_id=subscription,
+        ), opts=child)
+        identities = Identities(f"{dn}-identities", IdentitiesArgs(
+            deployment_name=dn, resource_group_name=rg, location=region, tags=tags,
+        ), opts=child)
+        vault = KeyVault(f"{dn}-keyvault", KeyVaultArgs(
+            vault_name=names.key_vault, resource_group_name=rg, location=region, tenant_id=tenant_id,
+            subscription_id=subscription, tags=tags, protect=cfg.protect,
+            soft_delete_days=azure.key_vault_soft_delete_days or (90 if cfg.production else 7),
+            endpoints_subnet_id=network.endpoints_subnet_id, dns_zone_id=network.dns_zone_ids["vault"],
+            deployer_object_id=caller.object_id,
+            secret_readers={"workload": identities.workload.principal_id},
+            key_users={"postgres-cmk": identities.postgres.principal_id,
+                       "storage-cmk": identities.storage.principal_id},
+        ), opts=child)
+
+        database = Database(f"{dn}-postgres", DatabaseArgs(
+            server_name=names.postgres, resource_group_name=rg, location=region, subscription_id=subscription,
+            tags=tags, protect=cfg.protect, size=cfg.sizing.postgres, zones=zones,
+            geo_redundant_backup=azure.postgres_geo_redundant_backup,
+            endpoints_subnet_id=network.endpoints_subnet_id, dns_zone_id=network.dns_zone_ids["postgres"],
+            cmk_key_uri=vault.key_uris["postgres-cmk"], cmk_identity_id=identities.postgres.id,
+            operations_identity_id=identities.operations.id,
+            operations_principal_id=identities.operations.principal_id, depends_on=vault.grants,
+        ), opts=child)
+        cache = Cache(f"{dn}-redis", CacheArgs(
+            cluster_name=names.redis, resource_group_name=rg, location=region, tags=tags, protect=cfg.protect,
+            size=cfg.sizing.redis, endpoints_subnet_id=network.endpoints_subnet_id,
+            dns_zone_id=network.dns_zone_ids["redis"],
+        ), opts=child)
+        storage = Storage(f"{dn}-storage", StorageArgs(
+            account_name=names.storage_account, resource_group_name=rg, location=region,
+            subscription_id=subscription, tags=tags, protect=cfg.protect, zone_redundant=cfg.production,
+            cors_origins=cfg.control_plane.cors_origins, endpoints_subnet_id=network.endpoints_subnet_id,
+            dns_zone_id=network.dns_zone_ids["blob"], key_vault_uri=vault.vault_uri,
+            cmk_key_name=vault.key_names["storage-cmk"], cmk_identity_id=identities.storage.id,
+            data_contributor_principal_id=identities.workload.principal_id, depends_on=vault.grants,
+        ), opts=child)
+
+        sizing = cfg.sizing
+        assert sizing.system_pool and sizing.services_pool, "Azure presets define the node pools"
+        outbound = "userAssignedNATGateway" if net_cfg.create_vnet else net_cfg.existing_outbound_type
+        cluster = Cluster(f"{dn}-aks", ClusterArgs(
+            cluster_name=names.aks, node_resource_group=names.aks_node_resource_group, deployment_name=dn,
+            resource_group_name=rg, location=region, subscription_id=subscription, tags=tags,
+            production=cfg.production, zones=zones, nodes_subnet_id=network.nodes_subnet_id,
+            identity_id=identities.cluster.id, identity_principal_id=identities.cluster.principal_id,
+            system_pool=sizing.system_pool, services_pool=sizing.services_pool, brainstore=sizing.brainstore,
+            private_cluster=azure.cluster.private_cluster,
+            authorized_ip_ranges=authorized_ip_ranges(azure, network.egress_ip),
+            upgrade_channel=azure.cluster.upgrade_channel, outbound_type=outbound,
+        ), opts=child)
+        federation = WorkloadIdentity(f"{dn}-federation", WorkloadIdentityArgs(
+            identity_name=f"{dn}-workload", resource_group_name=rg, issuer_url=cluster.oidc_issuer_url,
+            namespace=DEFAULT_NAMESPACE, service_accounts=[API_SERVICE_ACCOUNT, BRAINSTORE_SERVICE_ACCOUNT],
+        ), opts=pulumi.ResourceOptions(parent=self, depends_on=[identities]))
+        app_secrets = AppSecrets(f"{dn}-app-secrets", AppSecretsArgs(
+            vault_name=vault.vault_name, resource_group_name=rg, tags=tags,
+            postgres_url=postgres_url(PostgresConnection(host=database.fqdn, user=database.admin_login,
+                                                         password=database.admin_password,
+                                                         database=database.database_name)),
+            redis_url=redis_url(RedisConnection(host=cache.host_name, port=cache.port, password=cache.access_key,
+                                                tls=True)),
+            license_key=args.brainstore_license_key,
+            storage_connection_string=azure_storage_connection_string(storage.account_name),
+        ), opts=child)
+
+        api_ip = str(net_cfg.api_private_ip or default_api_private_ip(net_cfg.vnet_cidr))
+        subnet_name = (NODES_SUBNET_NAME if net_cfg.create_vnet
+                       else str(net_cfg.existing_nodes_subnet_id).rsplit("/", 1)[-1])
+        annotations: dict[str, pulumi.Input[str]] = {
+            "service.beta.kubernetes.io/azure-load-balancer-ipv4": api_ip,
+            "service.beta.kubernetes.io/azure-load-balancer-internal-subnet": subnet_name,
+        }
+        if not cfg.private_ingress:
+            annotations.update(private_link_annotations(names.private_link_service, subnet_name))
+        provider = k8s.Provider(
+            f"{dn}-kubernetes",
+            kubeconfig=cluster.kubeconfig,
+            # Stable identity: rotated credentials must not look like a new cluster (which would replace
+            # every Kubernetes object).
+            cluster_identifier=f"{subscription}/{names.resource_group}/{names.aks}",
+            enable_server_side_apply=True,
+            opts=child,
+        )
+        workloads = Workloads(f"{dn}-workloads", WorkloadsArgs(
+            cloud=CloudMode.AZURE,
+            namespace=DEFAULT_NAMESPACE,
+            release=cfg.release,
+            org=cfg.org,
+            telemetry=cfg.telemetry,
+            sizing=sizing,
+            production=cfg.production,
+            api_placement=cluster.services_placement,
+            brainstore_placement=cluster.placements,
+            storage=AzureBlobStorage(storage_account_name=storage.account_name),
+            identities=AzureIdentities(client_id=identities.workload.client_id, tenant_id=tenant_id),
+            secrets=KeyVaultSecrets(key_vault_name=vault.vault_name),
+            labels=tags,
+            load_balancer=InternalLoadBalancer(port=int(API_PORT), extra_annotations=annotations),
+            chart_depends_on=[*cluster.ready, *federation.credentials, *app_secrets.secrets, *vault.grants,
+                              storage, *database.ready, cache],
+        ), opts=pulumi.ResourceOptions(parent=self, providers={"kubernetes": provider}))
+
+        api_url: pulumi.Output[str] = workloads.api_url
+        public_host: pulumi.Output[str] | None = None
+        if not cfg.private_ingress:
+            endpoint = Endpoint(f"{dn}-endpoint", EndpointArgs(
+                deployment_name=dn, endpoint_name=names.frontdoor_endpoint, resource_group_name=rg,
+                location=region, subscription_id=subscription, tags=tags,
+                node_resource_group=names.aks_node_resource_group,
+                private_link_service_name=names.private_link_service, origin_ip=api_ip, origin_port=int(API_PORT),
+                operations_identity_id=identities.operations.id,
+                operations_principal_id=identities.operations.principal_id,
+                waf_policy_id=cfg.ingress.waf_acl, depends_on=[workloads],
+            ), opts=child)
+            api_url, public_host = endpoint.api_url, endpoint.host_name
+
+        self.outputs = {
+            "api_url": api_url,
+            "api_internal_url": workloads.api_url,
+            "api_public_host": public_host,
+            "kubernetes_namespace": workloads.namespace,
+            "resource_group": rg,
+            "aks_cluster": cluster.name,
+            "get_credentials": cluster.name.apply(
+                lambda n: f"az aks get-credentials --subscription {subscription} "
+                          f"--resource-group {names.resource_group} --name {n}"),
+            "kubeconfig": cluster.kubeconfig,
+            "key_vault_name": vault.vault_name,
+            "storage_account": storage.account_name,
+            "storage_containers": storage.containers,
+            "postgres_fqdn": database.fqdn,
+            "postgres_admin_login": database.admin_login,
+            "redis_host": cache.host_name,
+            "redis_port": cache.port,
+            "workload_identity_client_id": identities.workload.client_id,
+            "tenant_id": tenant_id,
+        }
+        self.register_outputs(self.outputs)
