@@ -215,7 +215,9 @@ class AzureDataPlane(pulumi.ComponentResource):
                               storage, *database.ready, cache],
         ), opts=pulumi.ResourceOptions(parent=self, providers={"kubernetes": provider}))
 
-        api_url: pulumi.Output[str] = workloads.api_url
+        # The load balancer's address is pinned by annotation, so the URL is known before it exists.
+        internal_url = f"http://{api_ip}:{API_PORT}"
+        api_url: pulumi.Input[str] = internal_url
         public_host: pulumi.Output[str] | None = None
         if not cfg.private_ingress:
             endpoint = Endpoint(f"{dn}-endpoint", EndpointArgs(
@@ -231,7 +233,8 @@ class AzureDataPlane(pulumi.ComponentResource):
 
         self.outputs = {
             "api_url": api_url,
-            "api_internal_url": workloads.api_url,
+            "api_internal_url": internal_url,
+            "api_private_ip": api_ip,
             "api_public_host": public_host,
             "kubernetes_namespace": workloads.namespace,
             "resource_group": rg,

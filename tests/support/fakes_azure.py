@@ -147,3 +147,52 @@ def _subnet(args: MockResourceArgs, region: str) -> dict[str, Any]:
     group = args.inputs.get("resourceGroupName", "rg")
     return {"id": f"/subscriptions/{AZURE_SUBSCRIPTION}/resourceGroups/{group}/providers/"
                   f"Microsoft.Network/virtualNetworks/{vnet}/subnets/{name}"}
+
+
+# ARM returns the physical name as `name`; the mock would otherwise echo the Pulumi logical name.
+_NAME_INPUTS: dict[str, str] = {
+    "azure-native:resources:ResourceGroup": "resourceGroupName",
+    "azure-native:keyvault:Secret": "secretName",
+    "azure-native:dbforpostgresql:Database": "databaseName",
+    "azure-native:dbforpostgresql:Configuration": "configurationName",
+    "azure-native:redisenterprise:Database": "databaseName",
+    "azure-native:storage:BlobContainer": "containerName",
+    "azure-native:containerservice:AgentPool": "agentPoolName",
+    "azure-native:network:NetworkSecurityGroup": "networkSecurityGroupName",
+    "azure-native:network:NatGateway": "natGatewayName",
+    "azure-native:network:PrivateEndpoint": "privateEndpointName",
+    "azure-native:privatedns:PrivateZone": "privateZoneName",
+    "azure-native:cdn:Profile": "profileName",
+    "azure-native:cdn:AFDOriginGroup": "originGroupName",
+    "azure-native:cdn:AFDOrigin": "originName",
+}
+_NAME_INPUTS_WITH_FAKER = {
+    "azure-native:managedidentity:UserAssignedIdentity": "resourceName",
+    "azure-native:keyvault:Vault": "vaultName",
+    "azure-native:keyvault:Key": "keyName",
+    "azure-native:dbforpostgresql:Server": "serverName",
+    "azure-native:redisenterprise:RedisEnterprise": "clusterName",
+    "azure-native:storage:StorageAccount": "accountName",
+    "azure-native:containerservice:ManagedCluster": "resourceName",
+    "azure-native:cdn:AFDEndpoint": "endpointName",
+    "azure-native:network:VirtualNetwork": "virtualNetworkName",
+    "azure-native:network:Subnet": "subnetName",
+}
+
+
+def _named(token: str, key: str) -> None:
+    from .fakes import _OUTPUTS
+
+    inner = _OUTPUTS.get(token)
+
+    def faker(args: MockResourceArgs, region: str) -> dict[str, Any]:
+        out = inner(args, region) if inner else {}
+        if key in args.inputs:
+            out.setdefault("name", args.inputs[key])
+        return out
+
+    output(token)(faker)
+
+
+for _token, _key in {**_NAME_INPUTS, **_NAME_INPUTS_WITH_FAKER}.items():
+    _named(_token, _key)
