@@ -6,13 +6,15 @@ mocks do not know (ARNs, endpoints, generated names) is *unknown*, exactly as in
 created only inside such an ``apply`` is not counted, as in a real preview).
 
 Data sources (invokes) do run during a real preview, so they need answers. ``INVOKE_ANSWERS`` answers
-the ones the program uses from the stack's own configuration (account, project, subscription, zones);
+the ones the program uses from the stack's own configuration (account, project, subscription, zones),
+and with visibly fake placeholders (zeros, "offline-plan-placeholder") where only the cloud knows;
 a data source without an answer stops the build with ``OfflineGapError`` naming it, rather than handing
 the program an empty result that could silently change what it builds.
 """
 
 from __future__ import annotations
 
+import base64
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -30,6 +32,8 @@ UNKNOWN = "(known after deploy)"
 SECRET = "[secret]"
 PLACEHOLDER_AWS_ACCOUNT = "000000000000"
 PLACEHOLDER_UUID = "00000000-0000-0000-0000-000000000000"
+PLACEHOLDER_PROJECT_NUMBER = "000000000000"
+PLACEHOLDER_MARK = "offline-plan-placeholder"
 
 Answer = Callable[[DataPlaneConfig, Mapping[str, Any]], dict[str, Any]]
 
@@ -71,6 +75,17 @@ def _aws_partition(cfg: DataPlaneConfig, args: Mapping[str, Any]) -> dict[str, A
     return {"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws"}
 
 
+def _aws_release_pointer(cfg: DataPlaneConfig, args: Mapping[str, Any]) -> dict[str, Any]:
+    """Braintrust's release pointer object (which Lambda zip a release uses) lives in a bucket only a real
+    preview reads. The answer has the pointer's shape with an unmistakable placeholder hash; it changes
+    no resource count, only the (unshown) zip key of each function."""
+    key = str(args.get("key", ""))
+    function = key.split("/")[1] if key.count("/") >= 2 else "unknown"
+    body = f"lambda/{function}/versions/{PLACEHOLDER_MARK}.zip"
+    return {"id": key, "bucket": args.get("bucket", ""), "key": key, "contentType": "text/plain",
+            "body": body, "bodyBase64": base64.b64encode(body.encode()).decode()}
+
+
 def _gcp_project_id(cfg: DataPlaneConfig) -> str:
     return cfg.gcp.project_id if cfg.gcp else "offline-plan"
 
@@ -82,7 +97,14 @@ def _gcp_client(cfg: DataPlaneConfig, args: Mapping[str, Any]) -> dict[str, Any]
 
 def _gcp_project(cfg: DataPlaneConfig, args: Mapping[str, Any]) -> dict[str, Any]:
     project = args.get("projectId") or _gcp_project_id(cfg)
-    return {"id": f"projects/{project}", "projectId": project, "name": project, "number": "000000000000"}
+    return {"id": f"projects/{project}", "projectId": project, "name": project, "number": PLACEHOLDER_PROJECT_NUMBER}
+
+
+def _gcs_service_agent(cfg: DataPlaneConfig, args: Mapping[str, Any]) -> dict[str, Any]:
+    # The real address embeds the project *number*, which the stack file does not hold (see _gcp_project).
+    email = f"service-{PLACEHOLDER_PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com"
+    return {"id": email, "project": args.get("project") or _gcp_project_id(cfg), "emailAddress": email,
+            "member": f"serviceAccount:{email}"}
 
 
 def _azure_client(cfg: DataPlaneConfig, args: Mapping[str, Any]) -> dict[str, Any]:
@@ -97,8 +119,10 @@ INVOKE_ANSWERS: dict[str, Answer] = {
     "aws:index/getCallerIdentity:getCallerIdentity": _aws_caller,
     "aws:index/getRegion:getRegion": _aws_region,
     "aws:index/getPartition:getPartition": _aws_partition,
+    "aws:s3/getObject:getObject": _aws_release_pointer,
     "gcp:organizations/getClientConfig:getClientConfig": _gcp_client,
     "gcp:organizations/getProject:getProject": _gcp_project,
+    "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": _gcs_service_agent,
     "azure-native:authorization:getClientConfig": _azure_client,
 }
 
@@ -118,6 +142,12 @@ class Resource:
     retain_on_delete: bool
 
 
+# Inputs whose output has another shape (the provider rewrites them): echoing would hand the program
+# a value of the wrong type, so they stay unknown. azure-native: `identity.userAssignedIdentities` is a
+# list of ids as input and a map of id -> {principalId, clientId} as output.
+_RESHAPED: dict[str, tuple[str, ...]] = {"azure-native": ("identity",)}
+
+
 class _OfflineMocks(Mocks):
     def __init__(self, cfg: DataPlaneConfig, answers: Mapping[str, Answer]):
         self.cfg = cfg
@@ -125,8 +155,10 @@ class _OfflineMocks(Mocks):
         self.gaps: list[str] = []
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:
-        # Inputs echo back; everything else stays unknown (preview semantics).
-        return f"{args.name}-id", dict(args.inputs)
+        # Inputs echo back; the id and every other output stay unknown, as for a resource a real
+        # preview would create ("" is how the mock monitor says "no id yet").
+        state = {k: v for k, v in args.inputs.items() if k not in _RESHAPED.get(args.typ.split(":", 1)[0], ())}
+        return "", state
 
     def call(self, args: MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:
         answer = self.answers.get(args.token)

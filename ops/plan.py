@@ -141,10 +141,10 @@ def _cost_section(cfg: DataPlaneConfig, today: dt.date, sheet: cost.PriceSheet) 
     }
 
 
-def _inventory(name: str, cfg: DataPlaneConfig) -> tuple[Inventory, bool]:
+def _inventory(name: str, cfg: DataPlaneConfig, prebuilt: offline.Build | None = None) -> tuple[Inventory, bool]:
     """(inventory, failed). Not built yet is not a failure: the report says so."""
     try:
-        built = offline.build(cfg, name, license_stand_in=STAND_INS["brainstore_license_key"])
+        built = prebuilt or offline.build(cfg, name, license_stand_in=STAND_INS["brainstore_license_key"])
     except NotBuiltYetError as error:
         return Inventory(available=False, reason=f"resource inventory unavailable: {error}"), False
     except offline.OfflineGapError as error:
@@ -164,13 +164,13 @@ def _inventory(name: str, cfg: DataPlaneConfig) -> tuple[Inventory, bool]:
 
 
 def build_report(name: str, today: dt.date, *, with_inventory: bool = True,
-                 sheet: cost.PriceSheet | None = None) -> Report:
+                 sheet: cost.PriceSheet | None = None, prebuilt: offline.Build | None = None) -> Report:
     """Everything the plan prints for one stack. Raises ConfigError for an invalid stack file."""
     cfg = load(name, today)
     sheet = sheet or cost.load_sheet()
     state, message = release_freshness(cfg.release, today)
     if with_inventory:
-        inventory, failed = _inventory(name, cfg)
+        inventory, failed = _inventory(name, cfg, prebuilt)
     else:
         inventory, failed = Inventory(available=False, reason="resource inventory skipped (--no-inventory)"), False
     notes = list(warnings(cfg, today))
