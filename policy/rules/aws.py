@@ -25,12 +25,14 @@ from .common import (
     items,
     json_document,
     json_list,
+    named,
     number,
     outside,
     plaintext_secret,
     port_range,
     secrets_in_text,
     statements,
+    strings,
 )
 
 FAMILY = "aws"
@@ -244,10 +246,10 @@ def _bucket_companions(resources: Sequence[Resource], _: Config) -> Iterator[Sta
     buckets = [r for r in resources if r.type in BUCKETS]
     for bucket in buckets:
         def attached(types: tuple[str, ...], b: Resource = bucket) -> list[Resource]:
-            names = {b.get("bucket"), b.get("id")} - {None}
+            names = strings(b.get("bucket"), b.get("id"))
             return [
                 r for r in resources
-                if r.type in types and (depends_on(r, b) or r.get("bucket") in names)
+                if r.type in types and (depends_on(r, b) or named(r.get("bucket"), names))
             ]
 
         inline_sse = is_set(bucket.get("serverSideEncryptionConfiguration"))

@@ -221,13 +221,14 @@ def is_production(resource_type: str, props: Mapping[str, Any]) -> bool:
 
 # Normalised (lower case, no separators) name fragments that mean "this holds a secret value".
 _SECRET_NAME_PARTS = (
-    "password", "passwd", "licensekey", "apikey", "privatekey", "secretkey", "accesskey", "clientsecret",
+    "password", "passwd", "licensekey", "apikey", "privatekey", "secretkey", "accesskey", "accountkey", "clientsecret",
     "connectionstring", "authstring", "authtoken", "accesstoken", "signingkey", "encryptionkey",
 )
 # ... unless the name says it holds a reference to one.
 _REFERENCE_SUFFIXES = ("arn", "id", "name", "path", "file", "ref", "version", "uri", "enabled", "length", "ttl")
 _REFERENCE_PREFIXES = ("arn:", "projects/", "$", "{{", "ssm:", "secretsmanager:")
-_CREDENTIAL_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)
+_CREDENTIAL_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@]*:[^/\s@]+@", re.IGNORECASE)
+_CONNECTION_STRING = re.compile(r"(?:^|;)\s*(?:AccountKey|SharedAccessKey|Password|Pwd)=[^;\s]+", re.IGNORECASE)
 _ASSIGNMENT = re.compile(r"""(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]\s*["']?(?P<value>[^\s"'$][^\s"']*)""")
 
 
@@ -244,8 +245,9 @@ def is_reference(value: str) -> bool:
 
 
 def has_credential_url(value: str) -> bool:
-    """``postgres://user:password@host`` (a `user@host` URL without a password is fine)."""
-    return bool(_CREDENTIAL_URL.search(value))
+    """``postgres://user:password@host``, ``rediss://:password@host``, ``...;AccountKey=...`` connection
+    strings (a ``user@host`` URL without a password is fine)."""
+    return bool(_CREDENTIAL_URL.search(value) or _CONNECTION_STRING.search(value))
 
 
 def plaintext_secret(name: str, value: Any) -> str | None:
@@ -456,3 +458,12 @@ Rule = ResourceRule | StackRule
 
 def depends_on(resource: Resource, target: Resource) -> bool:
     return target.urn in resource.dependencies
+
+
+def strings(*values: Any) -> set[str]:
+    """The non-empty string values among ``values`` (names to match companions by)."""
+    return {v for v in values if isinstance(v, str) and v}
+
+
+def named(value: Any, names: set[str]) -> bool:
+    return isinstance(value, str) and value in names

@@ -24,7 +24,9 @@ from .common import (
     is_map,
     is_true,
     items,
+    named,
     number,
+    strings,
 )
 
 FAMILY = "multi-cloud"
@@ -285,10 +287,10 @@ AZURE_BLOB_SERVICE = "azure-native:storage:BlobServiceProperties"
 def _versioning(resources: Sequence[Resource], _: Config) -> Iterator[StackViolation]:
     for r in resources:
         if r.type in AWS_BUCKETS:
-            names = {r.get("bucket"), r.get("id")} - {None}
+            names = strings(r.get("bucket"), r.get("id"))
             enabled = [
                 v for v in resources
-                if v.type in AWS_VERSIONING and (depends_on(v, r) or v.get("bucket") in names)
+                if v.type in AWS_VERSIONING and (depends_on(v, r) or named(v.get("bucket"), names))
                 and v.get("versioningConfiguration.status") == "Enabled"
             ]
             if not enabled and not is_true(r.get("versioning.enabled")):
@@ -297,10 +299,10 @@ def _versioning(resources: Sequence[Resource], _: Config) -> Iterator[StackViola
             if not is_true(r.get("versioning.enabled")):
                 yield StackViolation(f"bucket {r.name}: versioning.enabled should be true", r.urn)
         elif r.type == AZURE_ACCOUNT:
-            names = {r.get("accountName"), r.get("name")} - {None}
+            names = strings(r.get("accountName"), r.get("name"))
             enabled = [
                 s for s in resources
-                if s.type == AZURE_BLOB_SERVICE and (depends_on(s, r) or s.get("accountName") in names)
+                if s.type == AZURE_BLOB_SERVICE and (depends_on(s, r) or named(s.get("accountName"), names))
                 and is_true(s.get("isVersioningEnabled"))
             ]
             if not enabled:
