@@ -1,0 +1,98 @@
+"""Whole-stack invariants of both Azure stacks: providers, URNs, tags, protection, names, secrets."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+
+import pytest
+
+from components.config import DataPlaneConfig
+from tests.support.fakes_azure import FAKE_REDIS_KEY
+from tests.support.harness import Harness
+from tests.support.stacks import STAND_INS
+
+from .conftest import registration_of
+
+# Stateful Azure resources: deleting one loses data or a globally unique name.
+STATEFUL = {
+    "azure-native:resources:ResourceGroup",
+    "azure-native:keyvault:Vault",
+    "azure-native:keyvault:Key",
+    "azure-native:dbforpostgresql:Server",
+    "azure-native:dbforpostgresql:Database",
+    "azure-native:redisenterprise:RedisEnterprise",
+    "azure-native:redisenterprise:Database",
+    "azure-native:storage:StorageAccount",
+    "azure-native:storage:BlobContainer",
+}
+
+
+def _taggable(type_token: str) -> bool:
+    package, module, cls = type_token.split(":")
+    if package != "azure-native":
+        return False
+    resource = getattr(importlib.import_module(f"pulumi_azure_native.{module}"), cls)
+    return "tags" in inspect.signature(resource._internal_init).parameters
+
+
+def test_unique_urns_and_explicit_providers(stack: Harness) -> None:
+    stack.assert_unique_urns()
+    stack.assert_explicit_providers()
+
+
+def test_every_taggable_azure_resource_carries_the_stack_tags(stack: Harness, staging_config: DataPlaneConfig,
+                                                              production_config: DataPlaneConfig) -> None:
+    cfg = production_config if _is_production(stack) else staging_config
+    missing = [f"{r.typ} {r.name}" for r in stack.resources
+               if r.custom and _taggable(r.typ) and r.inputs.get("tags") != cfg.all_tags]
+    assert not missing, "untagged: " + ", ".join(missing)
+
+
+def _is_production(h: Harness) -> bool:
+    return h.one("azure-native:resources:ResourceGroup").inputs["tags"]["braintrust-size"] == "production"
+
+
+def test_stateful_resources_are_protected_in_production_only(production: Harness, staging: Harness) -> None:
+    for h, expected in ((production, True), (staging, False)):
+        stateful = [r for r in h.resources if r.typ in STATEFUL]
+        assert {r.typ for r in stateful} == STATEFUL
+        wrong = [f"{r.typ} {r.name}" for r in stateful if registration_of(h, r).protect is not expected]
+        assert not wrong, f"protect should be {expected}: {wrong}"
+
+
+def test_keys_and_blob_containers_survive_a_stack_destroy(stack: Harness) -> None:
+    for token in ("azure-native:keyvault:Key", "azure-native:storage:BlobContainer",
+                  "azure-native:storage:StorageAccount"):
+        for resource in stack.of_type(token):
+            assert registration_of(stack, resource).retain_on_delete, resource.name
+
+
+def test_global_names_fit_azure_limits_and_use_the_suffix(stack: Harness, production_config: DataPlaneConfig,
+                                                          staging_config: DataPlaneConfig) -> None:
+    cfg = production_config if _is_production(stack) else staging_config
+    vault = stack.one("azure-native:keyvault:Vault").inputs["vaultName"]
+    assert len(vault) <= 24 and re.fullmatch(r"[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]", vault)
+    assert "--" not in vault and vault.endswith(cfg.suffix)
+    account = stack.one("azure-native:storage:StorageAccount").inputs["accountName"]
+    assert re.fullmatch(r"[a-z0-9]{3,24}", account) and account.endswith(cfg.suffix)
+    assert stack.one("azure-native:dbforpostgresql:Server").inputs["serverName"].endswith(cfg.suffix)
+    assert stack.one("azure-native:redisenterprise:RedisEnterprise").inputs["clusterName"].endswith(cfg.suffix)
+    for pool in stack.of_type("azure-native:containerservice:AgentPool"):
+        assert re.fullmatch(r"[a-z][a-z0-9]{0,11}", pool.inputs["agentPoolName"])
+
+
+@pytest.mark.parametrize("secret", [STAND_INS["brainstore_license_key"], FAKE_REDIS_KEY, "FAKE-ADMIN-TOKEN"])
+def test_no_secret_reaches_any_input_in_plaintext(stack: Harness, secret: str) -> None:
+    assert stack.plaintext_occurrences(secret) == []
+
+
+def test_outputs(production: Harness, staging: Harness) -> None:
+    for h in (production, staging):
+        assert h.outputs["api_url"] == h.outputs["api_internal_url"] == "http://10.185.127.250:8000"
+        assert h.outputs["kubernetes_namespace"] == "braintrust"
+        assert h.outputs["get_credentials"].startswith("az aks get-credentials")
+        assert h.outputs["key_vault_name"] == h.one("azure-native:keyvault:Vault").inputs["vaultName"]
+        assert h.outputs["storage_containers"] == {"brainstore": "brainstore", "responses": "responses",
+                                                   "code_bundles": "code-bundles"}
