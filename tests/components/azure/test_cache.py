@@ -1,0 +1,28 @@
+"""Azure Managed Redis: Redis >= 7 service, TLS only, private, HA and non-burstable in production."""
+
+from __future__ import annotations
+
+from components.config.common import Cloud
+from components.sizing.skus import Kind, lookup
+from tests.support.harness import Harness
+
+from .conftest import one_named
+
+
+def test_tls_only_and_private(stack: Harness) -> None:
+    cluster = stack.one("azure-native:redisenterprise:RedisEnterprise").inputs
+    assert cluster["minimumTlsVersion"] == "1.2"
+    assert cluster["publicNetworkAccess"] == "Disabled"
+    database = stack.one("azure-native:redisenterprise:Database").inputs
+    assert database["clientProtocol"] == "Encrypted"
+    assert database["evictionPolicy"] == "NoEviction"
+    endpoint = one_named(stack, "azure-native:network:PrivateEndpoint", "redis-pe")
+    assert endpoint.inputs["privateLinkServiceConnections"][0]["groupIds"] == ["redisEnterprise"]
+
+
+def test_ha_only_in_production_and_not_burstable(staging: Harness, production: Harness) -> None:
+    prod = production.one("azure-native:redisenterprise:RedisEnterprise").inputs
+    assert prod["highAvailability"] == "Enabled"
+    sku = lookup(Cloud.AZURE, Kind.CACHE, prod["sku"]["name"])
+    assert sku is not None and not sku.burstable and (sku.memory_gib or 0) >= 4
+    assert staging.one("azure-native:redisenterprise:RedisEnterprise").inputs["highAvailability"] == "Disabled"
