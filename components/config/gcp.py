@@ -141,6 +141,13 @@ class GcpConfig(StrictModel):
     network: GcpNetworkConfig = Field(default_factory=GcpNetworkConfig)
     kms: GcpKmsConfig = Field(default_factory=GcpKmsConfig)
     cluster: GcpClusterConfig = Field(default_factory=GcpClusterConfig)
+    danger_disable_redis_tls: bool = Field(
+        default=False,
+        description=(
+            "DANGER: turn off Memorystore in-transit encryption (plain redis:// inside the VPC). Only for "
+            "a Braintrust release whose services cannot yet trust the instance's private CA (docs/gcp.md)."
+        ),
+    )
 
 
 def ingress_problems(

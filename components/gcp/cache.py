@@ -33,6 +33,7 @@ class CacheArgs:
     key_id: pulumi.Input[str]
     labels: dict[str, str]
     protect: bool
+    tls: bool = True  # off only through gcp.danger_disable_redis_tls
     after: Sequence[pulumi.Resource] = ()  # private service access + CMEK grants
 
 
@@ -41,7 +42,7 @@ class Cache(pulumi.ComponentResource):
     port: pulumi.Output[int]
     auth_string: pulumi.Output[str]  # secret
     server_ca_pem: pulumi.Output[str]
-    tls: bool = True
+    tls: bool
 
     def __init__(self, name: str, args: CacheArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("braintrust:gcp:Cache", name, None, opts)
@@ -59,7 +60,7 @@ class Cache(pulumi.ComponentResource):
             memory_size_gb=max(1, int(size.memory_gib)),
             redis_version=redis_version_of(size.version),
             auth_enabled=True,
-            transit_encryption_mode="SERVER_AUTHENTICATION",
+            transit_encryption_mode="SERVER_AUTHENTICATION" if args.tls else "DISABLED",
             connect_mode="PRIVATE_SERVICE_ACCESS",
             authorized_network=args.network_id,
             reserved_ip_range=args.private_service_range_name,
@@ -85,6 +86,7 @@ class Cache(pulumi.ComponentResource):
                 additional_secret_outputs=["authString"],
             ),
         )
+        self.tls = args.tls
         self.host = instance.host
         self.port = instance.port
         self.auth_string = pulumi.Output.secret(instance.auth_string)

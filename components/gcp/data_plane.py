@@ -108,7 +108,8 @@ class GcpDataPlane(pulumi.ComponentResource):
         cache = Cache(f"{dn}-redis", CacheArgs(
             deployment_name=dn, project_id=project, region=region, zones=zones, size=cfg.sizing.redis,
             network_id=network.network_id, private_service_range_name=network.private_service_range_name,
-            key_id=keys.key_id, labels=labels, protect=cfg.protect, after=private_data,
+            key_id=keys.key_id, labels=labels, protect=cfg.protect, tls=not gcp_cfg.danger_disable_redis_tls,
+            after=private_data,
         ), opts=child)
         storage = Storage(f"{dn}-storage", StorageArgs(
             deployment_name=dn, suffix=cfg.suffix, project_id=project, region=region, key_id=keys.key_id,

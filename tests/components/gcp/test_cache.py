@@ -5,6 +5,9 @@ from __future__ import annotations
 from components.gcp.cache import redis_version_of
 from tests.support.fakes_gcp import FAKE_REDIS_CA
 from tests.support.harness import Harness
+from tests.support.stacks import build_stack
+
+from .conftest import unwrap
 
 REDIS = "gcp:redis/instance:Instance"
 
@@ -37,3 +40,12 @@ def test_server_ca_is_exported_for_clients(stack: Harness) -> None:
 def test_version_enum() -> None:
     assert redis_version_of("7.2") == "REDIS_7_2"
     assert redis_version_of("7") == "REDIS_7_0"
+
+
+def test_tls_can_only_be_turned_off_through_the_danger_flag() -> None:
+    def plain(values: dict) -> None:
+        values["gcp"]["danger_disable_redis_tls"] = True
+
+    h = build_stack("gcp-staging", mutate=plain)
+    assert h.one(REDIS).inputs["transitEncryptionMode"] == "DISABLED"
+    assert unwrap(h.one("kubernetes:core/v1:Secret").inputs["stringData"])["REDIS_URL"].startswith("redis://")
