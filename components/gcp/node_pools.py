@@ -8,7 +8,6 @@ drains (each new pod that turns ready frees an old node).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from components.config.common import Cloud
@@ -91,5 +90,10 @@ def pool_specs(sizing: Sizing) -> list[PoolSpec]:
 
 
 def initial_nodes_per_zone(spec: PoolSpec, zones: int) -> int:
-    """GKE creates initial nodes in every zone of the pool; the autoscaler then settles on the totals."""
-    return max(1, math.ceil(spec.min_nodes / max(zones, 1))) if spec.min_nodes else 0
+    """Nodes GKE creates in *each* zone of the pool at creation.
+
+    Never more than the autoscaler's total maximum allows (a writer pool of max 2 in three zones must not
+    start with 3 nodes); the autoscaler adds the rest when the chart's pods are pending (it knows each
+    pool's labels and taints, so it picks the right pool).
+    """
+    return spec.min_nodes // max(zones, 1)

@@ -128,3 +128,12 @@ def test_pool_specs_follow_overrides() -> None:
     assert specs["brainstore-fastreader"].min_nodes == 2
     assert specs["brainstore-fastreader"].taints[0].value == "fastreader"
     assert all(GKE_TAINT_EFFECT[t.effect] == "NO_SCHEDULE" for s in specs.values() for t in s.taints)
+
+
+def test_initial_nodes_never_exceed_the_autoscaler_maximum(stack: Harness) -> None:
+    cluster = stack.one(CLUSTER).inputs
+    zones = len(cluster.get("nodeLocations") or [cluster["location"]])
+    for name, pool in _pools(stack).items():
+        total = pool["initialNodeCount"] * zones
+        assert total <= pool["autoscaling"]["totalMaxNodeCount"], name
+    assert _pools(stack)["system"]["initialNodeCount"] >= 1  # kube-system has somewhere to run at once
