@@ -30,6 +30,11 @@ def _guid(seed: str) -> str:
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-8{h[17:20]}-{h[20:32]}"
 
 
+def principal_id_of(logical_name: str) -> str:
+    """The fake Entra object id of a user-assigned identity (by its Pulumi logical name)."""
+    return _guid("principal/" + logical_name)
+
+
 def _arm_id(args: MockResourceArgs, provider_type: str, name_key: str) -> str:
     name = args.inputs.get(name_key) or args.name
     group = args.inputs.get("resourceGroupName", "rg")
@@ -70,7 +75,7 @@ def _private_link_service(args: MockCallArgs, region: str) -> dict[str, Any]:
 @output("azure-native:managedidentity:UserAssignedIdentity")
 def _uami(args: MockResourceArgs, region: str) -> dict[str, Any]:
     return {"id": _arm_id(args, "Microsoft.ManagedIdentity/userAssignedIdentities", "resourceName"),
-            "principalId": _guid("principal/" + args.name), "clientId": _guid("client/" + args.name),
+            "principalId": principal_id_of(args.name), "clientId": _guid("client/" + args.name),
             "tenantId": AZURE_TENANT}
 
 
