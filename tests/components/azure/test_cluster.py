@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from components.azure.cluster import BRAINSTORE_TAINT_KEY
-from components.sizing.skus import Kind, lookup
 from components.config.common import Cloud
+from components.sizing.skus import Kind, lookup
 from tests.support.harness import Harness
 
 from .conftest import chart_values, depends_transitively, registration_of
