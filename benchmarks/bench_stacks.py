@@ -130,7 +130,7 @@ def render(result: dict[str, Any]) -> str:
             out.append(f"{row['stack']:<18} {'cloud not built yet':>44} {plan:>7}")
             continue
         if "error" in b:
-            out.append(f"{row['stack']:<18} build failed: {b['error']}")
+            out.append(f"{row['stack']:<18} build failed (plan {plan}s): {b['error']}")
             continue
         imp = row.get("import", {})
         imp_s = imp.get("seconds")

@@ -140,6 +140,7 @@ class Resource:
     custom: bool
     protect: bool
     retain_on_delete: bool
+    remote: bool = False  # a component implemented by a provider (e.g. a Helm chart): opaque offline
 
 
 # Inputs whose output has another shape (the provider rewrites them): echoing would hand the program
@@ -184,6 +185,7 @@ class _RecordingMonitor(MockMonitor):
                 custom=bool(request.custom),
                 protect=bool(request.protect),
                 retain_on_delete=bool(request.retainOnDelete),
+                remote=bool(getattr(request, "remote", False)),
             ))
         return response
 
@@ -200,8 +202,11 @@ class Build:
 
     @property
     def custom_resources(self) -> list[Resource]:
-        """Cloud resources (what a bill or a console shows); providers are configuration, not resources."""
-        return [r for r in self.resources if r.custom and not r.type.startswith("pulumi:providers:")]
+        """Cloud resources (what a bill or a console shows) and provider-implemented components such as
+        a Helm chart (counted once: their contents are rendered by the provider at deploy time).
+        Providers are configuration, not resources."""
+        return [r for r in self.resources
+                if (r.custom or r.remote) and not r.type.startswith("pulumi:providers:")]
 
     def component_of(self, resource: Resource) -> str:
         """The nearest `braintrust:*` component containing ``resource`` ("(stack)" if none)."""
@@ -217,7 +222,8 @@ class Build:
         """Resource counts by component, then by type token."""
         out: dict[str, Counter[str]] = {}
         for resource in self.custom_resources:
-            out.setdefault(self.component_of(resource), Counter())[resource.type] += 1
+            label = f"{resource.type} (contents rendered at deploy time)" if resource.remote else resource.type
+            out.setdefault(self.component_of(resource), Counter())[label] += 1
         return dict(sorted(out.items()))
 
     def shown_outputs(self) -> dict[str, str]:
