@@ -72,6 +72,10 @@ IAM_ROLE = "aws:iam/role:Role"
 IAM_ACCESS_KEY = "aws:iam/accessKey:AccessKey"
 IAM_USER = "aws:iam/user:User"
 SECRET = "aws:secretsmanager/secret:Secret"
+SSM_PARAMETER = "aws:ssm/parameter:Parameter"
+DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer"
+DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 AUTOSCALING_GROUP = "aws:autoscaling/group:Group"
 
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
@@ -401,6 +405,42 @@ def _public_ingress(r: Resource, cfg: Config) -> Iterator[str]:
         yield from check("rule", cidrs, r.get("fromPort"), r.get("toPort"), r.get("ipProtocol"))
 
 
+def _default_sg(r: Resource, _: Config) -> Iterator[str]:
+    for direction in ("ingress", "egress"):
+        if items(r.get(direction)):
+            yield f"{direction} must be empty (nothing should use the VPC's default security group)"
+
+
+def _internal_lb(r: Resource, _: Config) -> Iterator[str]:
+    if not is_true(r.get("internal")):
+        yield "internal must be true (the public entry point is CloudFront / API Gateway)"
+
+
+OLD_TLS = ("SSLv3", "TLSv1", "TLSv1.1")
+
+
+def _cloudfront(r: Resource, _: Config) -> Iterator[str]:
+    behaviors = [("defaultCacheBehavior", r.get("defaultCacheBehavior"))]
+    behaviors += [(f"orderedCacheBehaviors[{i}]", b) for i, b in enumerate(items(r.get("orderedCacheBehaviors")))]
+    for where, behavior in behaviors:
+        if is_map(behavior) and behavior.get("viewerProtocolPolicy") not in ("https-only", "redirect-to-https"):
+            yield f"{where}.viewerProtocolPolicy must be https-only or redirect-to-https"
+    certificate = r.get("viewerCertificate")
+    custom = is_map(certificate) and (is_set(certificate.get("acmCertificateArn"))
+                                      or is_set(certificate.get("iamCertificateId")))
+    if custom and not str(dig(certificate, "minimumProtocolVersion") or "").startswith(("TLSv1.2", "TLSv1.3")):
+        yield "viewerCertificate.minimumProtocolVersion must be TLSv1.2_2021 or later"
+    for i, origin in enumerate(items(r.get("origins"))):
+        config = dig(origin, "customOriginConfig")
+        if not is_map(config):
+            continue
+        if config.get("originProtocolPolicy") != "https-only":
+            yield f"origins[{i}].customOriginConfig.originProtocolPolicy must be https-only"
+        old = [p for p in as_strings(config.get("originSslProtocols")) if p in OLD_TLS]
+        if old:
+            yield f"origins[{i}].customOriginConfig.originSslProtocols allows {', '.join(old)}"
+
+
 EC2_RULES = [
     ResourceRule(
         "aws-ec2-imdsv2-required",
@@ -430,6 +470,32 @@ EC2_RULES = [
         types=(SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE), check=_public_ingress,
         settings={"allowed_public_ports": Setting("array", [80, 443], "Ports that may face the internet.",
                                                   {"items": {"type": "integer"}})},
+    ),
+    ResourceRule(
+        "aws-default-security-group-closed",
+        family=FAMILY,
+        description="The VPCs' default security groups allow nothing (resources must use our named groups).",
+        severity=Severity.MEDIUM, enforcement=MANDATORY,
+        remediation="Adopt it with aws.ec2.DefaultSecurityGroup(vpc_id=...) and no ingress/egress blocks.",
+        types=(DEFAULT_SECURITY_GROUP,), check=_default_sg,
+    ),
+    ResourceRule(
+        "aws-load-balancers-internal",
+        family=FAMILY,
+        description="Load balancers (Brainstore NLBs, internal ALBs) are internal; nothing but CloudFront faces users.",
+        severity=Severity.HIGH, enforcement=MANDATORY,
+        remediation="Set internal=True and place the load balancer in the private subnets.",
+        types=(LOAD_BALANCER,), check=_internal_lb,
+    ),
+    ResourceRule(
+        "aws-cloudfront-https-only",
+        family=FAMILY,
+        description="CloudFront serves viewers over HTTPS only (TLS 1.2+) and reaches custom origins over TLS 1.2.",
+        severity=Severity.HIGH, enforcement=MANDATORY,
+        remediation="viewer_protocol_policy 'https-only' (or 'redirect-to-https') on every behavior, "
+                    "minimum_protocol_version 'TLSv1.2_2021' with a custom certificate, origin_protocol_policy "
+                    "'https-only' with origin_ssl_protocols ['TLSv1.2'].",
+        types=(DISTRIBUTION,), check=_cloudfront,
     ),
 ]
 
@@ -462,6 +528,16 @@ def _plaintext_secrets(r: Resource, _: Config) -> Iterator[str]:
                 reason = plaintext_secret(str(dig(env, "name")), dig(env, "value"))
                 if reason:
                     yield f"container {dig(container, 'name')}: {reason}; use `secrets` with valueFrom"
+        return
+    if r.type == SSM_PARAMETER:
+        if r.get("type") == "SecureString":
+            if not is_set(r.get("keyId")):
+                yield "a SecureString parameter must set keyId to the customer-managed key"
+            return
+        for key in ("value", "insecureValue"):
+            reason = plaintext_secret(str(r.get("name") or r.name), r.get(key))
+            if reason:
+                yield f"{key}: {reason}; use type SecureString with keyId (or Secrets Manager)"
         return
     for key in ("userData", "userDataBase64"):
         for reason in secrets_in_text(decode_user_data(r.get(key))):
@@ -513,11 +589,11 @@ MISC_RULES = [
     ResourceRule(
         "aws-no-plaintext-secrets",
         family=FAMILY,
-        description="No secret in Lambda environment variables, ECS task environments or EC2 user data.",
+        description="No secret in Lambda environments, ECS task environments, EC2 user data or plain SSM parameters.",
         severity=Severity.CRITICAL, enforcement=MANDATORY,
         remediation="Store the value in Secrets Manager (CMK-encrypted) and pass its ARN; read it at runtime "
                     "(ECS `secrets`, a boot script calling get-secret-value, the Lambda reading the secret).",
-        types=(LAMBDA, LAUNCH_TEMPLATE, INSTANCE, TASK_DEFINITION), check=_plaintext_secrets,
+        types=(LAMBDA, LAUNCH_TEMPLATE, INSTANCE, TASK_DEFINITION, SSM_PARAMETER), check=_plaintext_secrets,
     ),
     ResourceRule(
         "aws-iam-no-wildcard-admin",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from pulumi_policy import Severity
@@ -20,7 +21,9 @@ from .common import (
     is_true,
     items,
     outside,
+    plaintext_secret,
     port_range,
+    secrets_in_text,
 )
 
 FAMILY = "azure"
@@ -39,6 +42,18 @@ AKS = "azure-native:containerservice:ManagedCluster"
 AGENT_POOL = "azure-native:containerservice:AgentPool"
 NSG = "azure-native:network:NetworkSecurityGroup"
 SECURITY_RULE = "azure-native:network:SecurityRule"
+
+ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment"
+CLI_SCRIPT = "azure-native:resources:AzureCliScript"
+POWERSHELL_SCRIPT = "azure-native:resources:AzurePowerShellScript"
+# Built-in roles that administer everything in their scope (role definition GUIDs are global constants).
+BROAD_ROLES = {
+    "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
+    "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
+    "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
+    "f58310d9-a9f6-439a-9e8d-f62e7b41a168": "Role Based Access Control Administrator",
+}
+_BROAD_SCOPE = re.compile(r"^/subscriptions/[^/]+(/resourceGroups/[^/]+)?/?$", re.IGNORECASE)
 
 MODERN_TLS = ("1.2", "1.3", "TLS1_2", "TLS1_3", "TLSv1.2", "TLSv1.3")
 
@@ -412,4 +427,47 @@ NETWORK_RULES = [
     ),
 ]
 
-RULES: list[ResourceRule] = [*PG_RULES, *REDIS_RULES, *STORAGE_RULES, *VAULT_RULES, *AKS_RULES, *NETWORK_RULES]
+def _broad_roles(r: Resource, _: Config) -> Iterator[str]:
+    role = str(r.get("roleDefinitionId") or "").rstrip("/").rsplit("/", 1)[-1].lower()
+    scope = r.get("scope")
+    if role in BROAD_ROLES and isinstance(scope, str) and _BROAD_SCOPE.match(scope):
+        whole = "resource group" if "/resourcegroups/" in scope.lower() else "subscription"
+        yield f"assigns {BROAD_ROLES[role]} on a whole {whole}; scope it to the one resource or use a narrower role"
+
+
+def _script_secrets(r: Resource, _: Config) -> Iterator[str]:
+    for env in items(r.get("environmentVariables")):
+        if is_map(env):
+            reason = plaintext_secret(str(env.get("name")), env.get("value"))
+            if reason:
+                yield f"environmentVariables: {reason}; use secureValue"
+    for key in ("scriptContent", "arguments"):
+        text = r.get(key)
+        for reason in secrets_in_text(text if isinstance(text, str) else ""):
+            yield f"{key}: {reason}; pass it as a secureValue environment variable"
+
+
+IDENTITY_RULES = [
+    ResourceRule(
+        "azure-no-broad-role-assignments",
+        family=FAMILY,
+        description="No Owner, Contributor or access-administrator role on a whole subscription or resource group.",
+        severity=Severity.HIGH, enforcement=MANDATORY,
+        remediation="Assign data-plane roles (Key Vault Secrets User, Storage Blob Data Contributor, ...) on the "
+                    "single resource the identity uses.",
+        types=(ROLE_ASSIGNMENT,), check=_broad_roles,
+    ),
+    ResourceRule(
+        "azure-no-plaintext-secrets",
+        family=FAMILY,
+        description="Deployment scripts receive secrets only as secure values, never in plain variables or the script.",
+        severity=Severity.CRITICAL, enforcement=MANDATORY,
+        remediation="Pass secrets through environment_variables[].secure_value (or read them from Key Vault in "
+                    "the script with the script's managed identity).",
+        types=(CLI_SCRIPT, POWERSHELL_SCRIPT), check=_script_secrets,
+    ),
+]
+
+RULES: list[ResourceRule] = [
+    *PG_RULES, *REDIS_RULES, *STORAGE_RULES, *VAULT_RULES, *AKS_RULES, *NETWORK_RULES, *IDENTITY_RULES,
+]

@@ -34,6 +34,17 @@ NODE_POOL = "gcp:container/nodePool:NodePool"
 FIREWALL = "gcp:compute/firewall:Firewall"
 SA_KEY = "gcp:serviceaccount/key:Key"
 SECRET = "gcp:secretmanager/secret:Secret"
+IAM_MEMBERS = (
+    "gcp:projects/iAMMember:IAMMember", "gcp:storage/bucketIAMMember:BucketIAMMember",
+    "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember", "gcp:serviceaccount/iAMMember:IAMMember",
+    "gcp:secretmanager/secretIamMember:SecretIamMember",
+)
+IAM_BINDINGS = (
+    "gcp:projects/iAMBinding:IAMBinding", "gcp:storage/bucketIAMBinding:BucketIAMBinding",
+    "gcp:kms/cryptoKeyIAMBinding:CryptoKeyIAMBinding", "gcp:serviceaccount/iAMBinding:IAMBinding",
+)
+PUBLIC_MEMBERS = ("allUsers", "allAuthenticatedUsers")
+PRIMITIVE_ROLES = ("roles/owner", "roles/editor", "roles/viewer")
 
 TLS_MODES = ("ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED")
 
@@ -266,6 +277,11 @@ def _gke_secrets(r: Resource, _: Config) -> Iterator[str]:
         yield "databaseEncryption must be state=ENCRYPTED with keyName = the deployment's Cloud KMS key"
 
 
+def _boot_disk_cmek(r: Resource, _: Config) -> Iterator[str]:
+    if not is_set(r.get("nodeConfig.bootDiskKmsKey")):
+        yield "nodeConfig.bootDiskKmsKey must name the deployment's Cloud KMS key"
+
+
 def _gke_legacy_auth(r: Resource, _: Config) -> Iterator[str]:
     if is_true(r.get("enableLegacyAbac")):
         yield "enableLegacyAbac must be false"
@@ -321,6 +337,15 @@ GKE_RULES = [
         types=(CLUSTER,), check=_gke_secrets,
     ),
     ResourceRule(
+        "gcp-gke-boot-disks-cmek",
+        family=FAMILY,
+        description="GKE node boot disks are encrypted with the deployment's Cloud KMS key.",
+        severity=Severity.MEDIUM, enforcement=MANDATORY,
+        remediation="node_config.boot_disk_kms_key=<CryptoKey id> on every node pool (the Compute Engine "
+                    "service agent needs encrypter/decrypter on the key).",
+        types=(NODE_POOL,), check=_boot_disk_cmek,
+    ),
+    ResourceRule(
         "gcp-gke-no-legacy-auth",
         family=FAMILY,
         description="GKE has no legacy ABAC, no client certificates and keeps shielded nodes.",
@@ -351,6 +376,15 @@ def _firewall(r: Resource, cfg: Config) -> Iterator[str]:
                 yield f"allows[{i}] opens {allow.get('protocol')} port(s) {', '.join(gaps)} to {', '.join(public)}"
 
 
+def _iam(r: Resource, _: Config) -> Iterator[str]:
+    members = as_strings(r.get("member")) + as_strings(r.get("members"))
+    public = [m for m in members if m in PUBLIC_MEMBERS]
+    if public:
+        yield f"grants {r.get('role')} to {', '.join(public)} (anyone on the internet)"
+    if r.get("role") in PRIMITIVE_ROLES:
+        yield f"grants the primitive role {r.get('role')}; grant a predefined role scoped to the need"
+
+
 def _no_sa_keys(r: Resource, _: Config) -> Iterator[str]:
     yield f"service account key {r.name}: long-lived credentials; use Workload Identity"
 
@@ -366,6 +400,15 @@ NETWORK_RULES = [
         types=(FIREWALL,), check=_firewall,
         settings={"allowed_public_ports": Setting("array", [80, 443], "Ports that may face the internet.",
                                                   {"items": {"type": "integer"}})},
+    ),
+    ResourceRule(
+        "gcp-iam-least-privilege",
+        family=FAMILY,
+        description="No IAM grant to allUsers/allAuthenticatedUsers and no primitive owner/editor/viewer roles.",
+        severity=Severity.CRITICAL, enforcement=MANDATORY,
+        remediation="Grant predefined roles (roles/storage.objectAdmin, roles/cloudkms.cryptoKeyEncrypterDecrypter, "
+                    "...) to the workload's service account on the one resource it uses.",
+        types=(*IAM_MEMBERS, *IAM_BINDINGS), check=_iam,
     ),
     ResourceRule(
         "gcp-no-service-account-keys",

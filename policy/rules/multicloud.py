@@ -93,13 +93,6 @@ def _required_tags(r: Resource, cfg: Config) -> Iterator[str]:
                 yield f"tagSpecifications[{kind}] lacks {', '.join(absent)}"
 
 
-def _protected(r: Resource, _: Config) -> Iterator[str]:
-    if r.production and not r.protect:
-        kind = stateful.kind_of(r.type)
-        yield (f"this {kind} must be created with protect=True in production (only "
-               "danger_disable_deletion_protection lifts it)")
-
-
 def _postgres_ha(r: Resource, _: Config) -> Iterator[str]:
     if not r.production:
         return
@@ -166,15 +159,6 @@ RESOURCE_RULES = [
                                            {"items": {"type": "string"}})},
     ),
     ResourceRule(
-        "stateful-resources-protected",
-        family=FAMILY,
-        description="In production every database, cache, bucket, key, vault and disk is Pulumi-protected.",
-        severity=Severity.HIGH, enforcement=MANDATORY,
-        remediation="ResourceOptions(protect=cfg.protect) on the stateful resource (children inherit it from "
-                    "their component only if the component is protected; set it on the resource itself).",
-        types=stateful.STATEFUL, check=_protected,
-    ),
-    ResourceRule(
         "postgres-high-availability",
         family=FAMILY,
         description="Production PostgreSQL has a synchronous standby in another zone.",
@@ -214,8 +198,23 @@ POSTGRES_TYPES = stateful.DATABASES
 
 
 def _stack_is_production(resources: Sequence[Resource]) -> bool:
+    """A stack with any production-tagged resource is production; one with no size tag at all too (strict)."""
     sizes = {(r.tags or {}).get(SIZE_TAG) for r in resources} - {None}
-    return "production" in sizes
+    return "production" in sizes or not sizes
+
+
+def _protected(resources: Sequence[Resource], _: Config) -> Iterator[StackViolation]:
+    # A stack rule, because blob containers, cache databases and disks carry no tags of their own:
+    # the stack's size decides for them.
+    stack_production = _stack_is_production(resources)
+    for r in resources:
+        if r.type not in stateful.STATEFUL:
+            continue
+        size = (r.tags or {}).get(SIZE_TAG)
+        production = size != "staging" if size else stack_production
+        if production and not r.protect:
+            yield StackViolation(f"{r.name}: this {stateful.kind_of(r.type)} must be created with protect=True in "
+                                 "production (only danger_disable_deletion_protection lifts it)", r.urn)
 
 
 def _backup_days(r: Resource) -> tuple[float | None, str]:
@@ -310,6 +309,15 @@ def _versioning(resources: Sequence[Resource], _: Config) -> Iterator[StackViola
 
 
 STACK_RULES = [
+    StackRule(
+        "stateful-resources-protected",
+        family=FAMILY,
+        description="In production every database, cache, bucket, key, vault and disk is Pulumi-protected.",
+        severity=Severity.HIGH, enforcement=MANDATORY,
+        remediation="ResourceOptions(protect=cfg.protect) on the stateful resource itself (a child inherits "
+                    "protect from its component only when the component is protected).",
+        types=stateful.STATEFUL, check=_protected,
+    ),
     StackRule(
         "postgres-backup-retention",
         family=FAMILY,

@@ -7,6 +7,9 @@ DATABASES = (
     "aws:rds/cluster:Cluster",
     "gcp:sql/databaseInstance:DatabaseInstance",
     "azure-native:dbforpostgresql:Server",
+    # Deleting a logical database drops its tables even though the server survives.
+    "azure-native:dbforpostgresql:Database",
+    "gcp:sql/database:Database",
 )
 CACHES = (
     "aws:elasticache/replicationGroup:ReplicationGroup",

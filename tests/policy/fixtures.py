@@ -73,6 +73,17 @@ RG_GOOD = {"atRestEncryptionEnabled": True, "transitEncryptionEnabled": True, "t
            "kmsKeyId": KEY_ARN, "automaticFailoverEnabled": True, "multiAzEnabled": True,
            "numCacheClusters": 2.0, "tags": PROD}
 ASG = "aws:autoscaling/group:Group"
+CDN = "aws:cloudfront/distribution:Distribution"
+CDN_GOOD = {
+    "enabled": True, "tags": PROD,
+    "viewerCertificate": {"acmCertificateArn": "arn:aws:acm:us-east-1:444455556666:certificate/x",
+                          "minimumProtocolVersion": "TLSv1.2_2021", "sslSupportMethod": "sni-only"},
+    "origins": [{"originId": "api", "domainName": "a1b2.execute-api.us-east-1.amazonaws.com",
+                 "customOriginConfig": {"originProtocolPolicy": "https-only", "originSslProtocols": ["TLSv1.2"],
+                                        "httpPort": 80.0, "httpsPort": 443.0}}],
+    "defaultCacheBehavior": {"targetOriginId": "api", "viewerProtocolPolicy": "https-only",
+                             "allowedMethods": ["GET", "HEAD"], "cachedMethods": ["GET", "HEAD"]},
+}
 
 AWS: dict[str, Fixtures] = {
     "aws-rds-encrypted-with-cmk": Fixtures(
@@ -169,6 +180,33 @@ AWS: dict[str, Fixtures] = {
               R(SG, {"ingress": [], "egress": [{"cidrBlocks": ["0.0.0.0/0"], "fromPort": 0.0, "toPort": 0.0,
                                                 "protocol": "-1"}]})],
     ),
+    "aws-default-security-group-closed": Fixtures(
+        bad=[R("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+               {"vpcId": "vpc-1", "ingress": [{"protocol": "-1", "fromPort": 0.0, "toPort": 0.0, "self": True}]}),
+             R("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+               {"vpcId": "vpc-1", "egress": [{"protocol": "-1", "fromPort": 0.0, "toPort": 0.0,
+                                              "cidrBlocks": ["0.0.0.0/0"]}]})],
+        good=[R("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", {"vpcId": "vpc-1", "tags": PROD})],
+    ),
+    "aws-load-balancers-internal": Fixtures(
+        bad=[R("aws:lb/loadBalancer:LoadBalancer", {"loadBalancerType": "network", "internal": False}),
+             R("aws:lb/loadBalancer:LoadBalancer", {"loadBalancerType": "application"})],
+        good=[R("aws:lb/loadBalancer:LoadBalancer", {"loadBalancerType": "network", "internal": True})],
+    ),
+    "aws-cloudfront-https-only": Fixtures(
+        bad=[R(CDN, {**CDN_GOOD, "defaultCacheBehavior": {**CDN_GOOD["defaultCacheBehavior"],
+                                                          "viewerProtocolPolicy": "allow-all"}}),
+             R(CDN, {**CDN_GOOD, "viewerCertificate": {"acmCertificateArn": "arn:aws:acm:us-east-1:1:certificate/x",
+                                                       "minimumProtocolVersion": "TLSv1"}}),
+             R(CDN, {**CDN_GOOD, "origins": [{"originId": "api", "domainName": "x.execute-api.amazonaws.com",
+                                             "customOriginConfig": {"originProtocolPolicy": "match-viewer",
+                                                                    "originSslProtocols": ["TLSv1", "TLSv1.2"],
+                                                                    "httpPort": 80.0, "httpsPort": 443.0}}]}),
+             R(CDN, {**CDN_GOOD, "orderedCacheBehaviors": [{"pathPattern": "/v1/*", "targetOriginId": "api",
+                                                           "viewerProtocolPolicy": "allow-all"}]})],
+        good=[R(CDN, CDN_GOOD),
+              R(CDN, {**CDN_GOOD, "viewerCertificate": {"cloudfrontDefaultCertificate": True}})],
+    ),
     "aws-log-groups-retained-and-encrypted": Fixtures(
         bad=[R("aws:cloudwatch/logGroup:LogGroup", {"kmsKeyId": KEY_ARN}),
              R("aws:cloudwatch/logGroup:LogGroup", {"retentionInDays": 7.0, "kmsKeyId": KEY_ARN}),
@@ -183,7 +221,11 @@ AWS: dict[str, Fixtures] = {
                     "userData": "IyEvYmluL2Jhc2gKZXhwb3J0IEJSQUlOU1RPUkVfTElDRU5TRV9LRVk9YnMtbGl2ZS0xMjM0Cg=="}),
              R("aws:ecs/taskDefinition:TaskDefinition",
                {"containerDefinitions":
-                '[{"name":"api","environment":[{"name":"FUNCTION_SECRET_KEY","value":"x1"}]}]'})],
+                '[{"name":"api","environment":[{"name":"FUNCTION_SECRET_KEY","value":"x1"}]}]'}),
+             R("aws:ssm/parameter:Parameter", {"name": "/braintrust/acme/api-key", "type": "String",
+                                              "value": "sk-live-123"}),
+             R("aws:ssm/parameter:Parameter", {"name": "/braintrust/acme/license-key", "type": "SecureString",
+                                              "value": "bs-live-123"})],
         good=[R(LAMBDA, {"environment": {"variables": {
                   "PG_URL_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:pg",
                   "BRAINSTORE_LICENSE_KEY": "arn:aws:secretsmanager:us-east-1:123456789012:secret:lic",
@@ -191,7 +233,11 @@ AWS: dict[str, Fixtures] = {
               R(LT, LT_GOOD),
               R("aws:ecs/taskDefinition:TaskDefinition",
                 {"containerDefinitions":
-                 '[{"name":"api","secrets":[{"name":"PG_URL","valueFrom":"arn:aws:ssm:x"}]}]'})],
+                 '[{"name":"api","secrets":[{"name":"PG_URL","valueFrom":"arn:aws:ssm:x"}]}]'}),
+              R("aws:ssm/parameter:Parameter", {"name": "/braintrust/acme/ai-proxy-url", "type": "String",
+                                               "insecureValue": "https://d1234.cloudfront.net"}),
+              R("aws:ssm/parameter:Parameter", {"name": "/braintrust/acme/license-key", "type": "SecureString",
+                                               "value": "bs-live-123", "keyId": KEY_ARN})],
     ),
     "aws-iam-no-wildcard-admin": Fixtures(
         bad=[R(IAM_POLICY, {"policy": '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'}),
@@ -257,6 +303,7 @@ GKE_GOOD = {
 POOL = "gcp:container/nodePool:NodePool"
 POOL_GOOD = {"name": "brainstore-reader", "nodeConfig": {
     "workloadMetadataConfig": {"mode": "GKE_METADATA"}, "labels": {"braintrust.dev/role": "reader"},
+    "bootDiskKmsKey": GCP_KEY,
     "taints": [{"key": "braintrust.dev/role", "value": "reader", "effect": "NO_SCHEDULE"}],
     "resourceLabels": PROD}}
 FIREWALL = "gcp:compute/firewall:Firewall"
@@ -355,6 +402,26 @@ GCP: dict[str, Fixtures] = {
                            "allows": [{"protocol": "all"}]}),
               R(FIREWALL, {"sourceRanges": ["0.0.0.0/0"], "denies": [{"protocol": "all"}]})],
     ),
+    "gcp-iam-least-privilege": Fixtures(
+        bad=[R("gcp:storage/bucketIAMMember:BucketIAMMember", {"bucket": "b", "role": "roles/storage.objectViewer",
+                                                              "member": "allUsers"}),
+             R("gcp:projects/iAMMember:IAMMember", {"project": "acme", "role": "roles/editor",
+                                                   "member": "serviceAccount:api@acme.iam.gserviceaccount.com"}),
+             R("gcp:projects/iAMBinding:IAMBinding", {"project": "acme", "role": "roles/viewer",
+                                                     "members": ["allAuthenticatedUsers"]})],
+        good=[R("gcp:storage/bucketIAMMember:BucketIAMMember",
+                {"bucket": "b", "role": "roles/storage.objectAdmin",
+                 "member": "serviceAccount:api@acme.iam.gserviceaccount.com"}),
+              R("gcp:serviceaccount/iAMMember:IAMMember",
+                {"serviceAccountId": "projects/acme/serviceAccounts/api@acme.iam.gserviceaccount.com",
+                 "role": "roles/iam.workloadIdentityUser",
+                 "member": "serviceAccount:acme.svc.id.goog[braintrust/braintrust-api]"})],
+    ),
+    "gcp-gke-boot-disks-cmek": Fixtures(
+        bad=[R(POOL, {**POOL_GOOD, "nodeConfig": {k: v for k, v in POOL_GOOD["nodeConfig"].items()
+                                                   if k != "bootDiskKmsKey"}})],
+        good=[R(POOL, POOL_GOOD)],
+    ),
     "gcp-no-service-account-keys": Fixtures(
         bad=[R("gcp:serviceaccount/key:Key", {"serviceAccountId": "acme-api"})],
         good=[R("gcp:serviceaccount/account:Account", {"accountId": "acme-api"})],
@@ -408,6 +475,9 @@ AGENT_POOL_GOOD = {"mode": "User", "nodeLabels": {"braintrust.dev/role": "reader
                    "nodeTaints": ["braintrust.dev/role=reader:NoSchedule"], "enableEncryptionAtHost": True,
                    "tags": PROD}
 NSG = "azure-native:network:NetworkSecurityGroup"
+ROLE = "azure-native:authorization:RoleAssignment"
+ROLE_DEF = "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/"
+SCRIPT = "azure-native:resources:AzureCliScript"
 
 AZURE: dict[str, Fixtures] = {
     "azure-postgres-private": Fixtures(
@@ -508,6 +578,25 @@ AZURE: dict[str, Fixtures] = {
         bad=[R(AGENT_POOL, {**AGENT_POOL_GOOD, "enableEncryptionAtHost": False}),
              R(AKS, {**AKS_GOOD, "agentPoolProfiles": [{"name": "system"}]})],
         good=[R(AKS, AKS_GOOD), R(AGENT_POOL, AGENT_POOL_GOOD)],
+    ),
+    "azure-no-broad-role-assignments": Fixtures(
+        bad=[R(ROLE, {"roleDefinitionId": ROLE_DEF + "b24988ac-6180-42a0-ab88-20f7382dd24c",
+                      "scope": "/subscriptions/s/resourceGroups/acme-rg", "principalId": "p"}),
+             R(ROLE, {"roleDefinitionId": ROLE_DEF + "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+                      "scope": "/subscriptions/s", "principalId": "p"})],
+        good=[R(ROLE, {"roleDefinitionId": ROLE_DEF + "b24988ac-6180-42a0-ab88-20f7382dd24c",
+                       "scope": "/subscriptions/s/resourceGroups/acme-rg/providers/Microsoft.DBforPostgreSQL/"
+                                "flexibleServers/acme-pg", "principalId": "p"}),
+              R(ROLE, {"roleDefinitionId": ROLE_DEF + "4633458b-17de-408a-b874-0445c86b69e6",
+                       "scope": "/subscriptions/s/resourceGroups/acme-rg", "principalId": "p"})],
+    ),
+    "azure-no-plaintext-secrets": Fixtures(
+        bad=[R(SCRIPT, {"kind": "AzureCLI", "scriptContent": "az login",
+                        "environmentVariables": [{"name": "PG_PASSWORD", "value": "hunter2"}]}),
+             R(SCRIPT, {"kind": "AzureCLI", "scriptContent": "psql postgres://admin:hunter2@pg/bt -c 'select 1'"})],
+        good=[R(SCRIPT, {"kind": "AzureCLI", "scriptContent": 'az postgres flexible-server restart --ids "$SERVER_ID"',
+                         "environmentVariables": [{"name": "SERVER_ID", "value": "/subscriptions/s/x"},
+                                                  {"name": "PG_PASSWORD", "secureValue": "hunter2"}]})],
     ),
     "azure-nsg-no-public-ingress": Fixtures(
         bad=[R(NSG, {"securityRules": [{"name": "ssh", "direction": "Inbound", "access": "Allow",
@@ -637,10 +726,15 @@ MULTI: dict[str, Fixtures] = {
               R(POOL, POOL_GOOD)],
     ),
     "stateful-resources-protected": Fixtures(
-        bad=[R(RDS, RDS_GOOD), R(GCS, GCS_GOOD), R("aws:kms/key:Key", {"enableKeyRotation": True}),
-             R(VAULT, {"properties": VAULT_PROPS, "tags": PROD})],
-        good=[R(RDS, RDS_GOOD, protect=True), R(GCS, GCS_GOOD, protect=True),
-              R(RDS, {**RDS_GOOD, "tags": STG}), R("aws:ec2/vpc:Vpc", {"tags": PROD})],
+        bad=[[R(RDS, RDS_GOOD)], [R(GCS, GCS_GOOD)], [R(VAULT, {"properties": VAULT_PROPS, "tags": PROD})],
+             # untagged children (blob containers, cache databases) follow the stack's size
+             [R(ACCOUNT, ACCOUNT_GOOD, name="sa", protect=True),
+              R("azure-native:storage:BlobContainer", {"publicAccess": "None"}, name="sa-brainstore")],
+             [R("aws:kms/key:Key", {"enableKeyRotation": True})]],
+        good=[[R(RDS, RDS_GOOD, protect=True), R(GCS, GCS_GOOD, protect=True)],
+              [R(RDS, {**RDS_GOOD, "tags": STG}), R("aws:ec2/vpc:Vpc", {"tags": PROD})],
+              [R(ACCOUNT, {**ACCOUNT_GOOD, "tags": STG}, name="sa"),
+               R("azure-native:storage:BlobContainer", {"publicAccess": "None"}, name="sa-brainstore")]],
     ),
     "postgres-high-availability": Fixtures(
         bad=[R(RDS, {**RDS_GOOD, "multiAz": False}), R(SQL, _sql(availabilityType="ZONAL")),
