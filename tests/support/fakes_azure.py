@@ -199,5 +199,5 @@ def _named(token: str, key: str) -> None:
     output(token)(faker)
 
 
-for _token, _key in {**_NAME_INPUTS, **_NAME_INPUTS_WITH_FAKER}.items():
-    _named(_token, _key)
+for _name_token, _name_key in {**_NAME_INPUTS, **_NAME_INPUTS_WITH_FAKER}.items():
+    _named(_name_token, _name_key)
