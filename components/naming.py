@@ -42,12 +42,14 @@ class NameRule:
 
 RULES: dict[Cloud, tuple[NameRule, ...]] = {
     Cloud.AWS: (
+        # Brainstore NLB and target group per role: logical name <dn>-bs-<rd|wr|fr>, autonamed.
         NameRule("load balancer / target group", "{dn}-bs-fr", 32, autonamed=True),
         NameRule("ElastiCache replication group id", "{dn}-redis", 40),
         NameRule("RDS instance identifier", "{dn}-postgres", 63),
         NameRule("Lambda function name", "{dn}-QuarantineWarmupFunction", 64),
-        NameRule("IAM role name", "{dn}-quarantine-invoke", 64, autonamed=True),
-        NameRule("S3 bucket name", "{dn}-brainstore-{sfx}", 63),
+        NameRule("IAM role name", "{dn}-iam-quarantine-function", 64, autonamed=True),
+        NameRule("EventBridge rule name", "{dn}-api-AutomationCron-schedule", 64, autonamed=True),
+        NameRule("S3 bucket name", "{dn}-code-bundles-{sfx}", 63),
         NameRule("KMS alias", "alias/braintrust/{dn}", 256),
     ),
     Cloud.GCP: (

@@ -164,7 +164,7 @@ class Api(pulumi.ComponentResource):
             distribution = edge.build_distribution(name, distribution_args, self)
             ai_proxy_url = pulumi.Output.concat("https://", distribution.domain_name)
         aws.ssm.Parameter(
-            f"{name}-ai-proxy-url", name=args.ai_proxy_url_parameter, type="String", value=ai_proxy_url,
+            f"{name}-ai-proxy-url", name=args.ai_proxy_url_parameter, type="String", insecure_value=ai_proxy_url,
             description="Where Brainstore reaches the AI proxy", tags=d.tags_for(args.ai_proxy_url_parameter),
             opts=pulumi.ResourceOptions(parent=self))
 

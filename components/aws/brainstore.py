@@ -101,9 +101,7 @@ class BrainstoreArgs:
     brainstore_bucket: pulumi.Input[str]
     responses_bucket: pulumi.Input[str]
     code_bundles_bucket: pulumi.Input[str]
-    database_host: pulumi.Input[str]
-    database_port: pulumi.Input[int]
-    database_secret_arn: pulumi.Input[str]
+    database_url_secret_arn: pulumi.Input[str]
     redis_secret_arn: pulumi.Input[str]
     service_token_secret_arn: pulumi.Input[str]
     license_secret_arn: pulumi.Input[str]
@@ -154,9 +152,8 @@ class Brainstore(pulumi.ComponentResource):
         }
         deferred = pulumi.Output.all(
             BRAINSTORE_BUCKET=args.brainstore_bucket, RESPONSES_BUCKET=args.responses_bucket,
-            CODE_BUNDLES_BUCKET=args.code_bundles_bucket, DATABASE_HOST=args.database_host,
-            DATABASE_PORT=pulumi.Output.from_input(args.database_port).apply(str),
-            DATABASE_SECRET_ARN=args.database_secret_arn, REDIS_SECRET_ARN=args.redis_secret_arn,
+            CODE_BUNDLES_BUCKET=args.code_bundles_bucket, DATABASE_URL_SECRET_ARN=args.database_url_secret_arn,
+            REDIS_SECRET_ARN=args.redis_secret_arn,
             SERVICE_TOKEN_SECRET_ARN=args.service_token_secret_arn, LICENSE_SECRET_ARN=args.license_secret_arn,
         )
         return deferred.apply(lambda values: base64.b64encode(
@@ -217,6 +214,8 @@ class Brainstore(pulumi.ComponentResource):
         count = role.size.count
         aws.autoscaling.Group(
             f"{base}-group",
+            # Readable in the console and in alarms; Auto Scaling groups are updated in place, not replaced.
+            name=node_name,
             min_size=count,
             max_size=count * 2,  # headroom only for rolling replacement; Brainstore does not autoscale
             desired_capacity=count,

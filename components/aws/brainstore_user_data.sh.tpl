@@ -19,9 +19,7 @@ readonly TELEMETRY="@@TELEMETRY@@"
 readonly BRAINSTORE_BUCKET="@@BRAINSTORE_BUCKET@@"
 readonly RESPONSES_BUCKET="@@RESPONSES_BUCKET@@"
 readonly CODE_BUNDLES_BUCKET="@@CODE_BUNDLES_BUCKET@@"
-readonly DATABASE_HOST="@@DATABASE_HOST@@"
-readonly DATABASE_PORT="@@DATABASE_PORT@@"
-readonly DATABASE_SECRET_ARN="@@DATABASE_SECRET_ARN@@"
+readonly DATABASE_URL_SECRET_ARN="@@DATABASE_URL_SECRET_ARN@@"
 readonly REDIS_SECRET_ARN="@@REDIS_SECRET_ARN@@"
 readonly SERVICE_TOKEN_SECRET_ARN="@@SERVICE_TOKEN_SECRET_ARN@@"
 readonly LICENSE_SECRET_ARN="@@LICENSE_SECRET_ARN@@"
@@ -47,7 +45,7 @@ mapfile -t devices < <(lsblk --nodeps --paths --noheadings --output NAME,MODEL \
 if [ "${#devices[@]}" -eq 0 ]; then
   fail "no local NVMe instance storage: Brainstore needs an instance type with NVMe (e.g. c8gd)"
 fi
-dnf install -y -q mdadm docker jq
+dnf install -y -q mdadm docker
 if [ "${#devices[@]}" -gt 1 ]; then
   mdadm --create /dev/md0 --run --level=0 --raid-devices="${#devices[@]}" "${devices[@]}"
   mdadm --detail --scan > /etc/mdadm.conf
@@ -80,14 +78,11 @@ esac
 secret() {
   aws secretsmanager get-secret-value --secret-id "$1" --query SecretString --output text
 }
-db_credentials=$(secret "$DATABASE_SECRET_ARN") || fail "cannot read the database secret"
-db_user=$(jq -er .username <<< "$db_credentials") || fail "database secret has no username"
-db_password=$(jq -er .password <<< "$db_credentials") || fail "database secret has no password"
+# postgres://...?sslmode=require (and the server refuses plaintext: rds.force_ssl=1)
+pg_url=$(secret "$DATABASE_URL_SECRET_ARN") || fail "cannot read the database URL secret"
 redis_url=$(secret "$REDIS_SECRET_ARN") || fail "cannot read the Redis secret"
 service_token=$(secret "$SERVICE_TOKEN_SECRET_ARN") || fail "cannot read the service token secret"
 license_key=$(secret "$LICENSE_SECRET_ARN") || fail "cannot read the license key secret"
-# TLS is enforced by the server (rds.force_ssl=1): a plaintext connection is refused, never used.
-pg_url="postgres://${db_user}:${db_password}@${DATABASE_HOST}:${DATABASE_PORT}/postgres"
 
 # The API publishes its URL once its functions exist; on a first deployment that may be after boot.
 ai_proxy_url=""

@@ -115,7 +115,7 @@ class AwsDataPlane(pulumi.ComponentResource):
         ai_proxy_url_parameter = f"/braintrust/{d.name}/ai-proxy-url"
         brainstore_log_group = f"/braintrust/{d.name}/brainstore"
         secret_arns = SecretArns(
-            database_url=database.url_secret_arn, database_credentials=database.credentials_secret_arn,
+            database_url=database.url_secret_arn,
             redis_url=cache.url_secret_arn, function_key=secrets.function_key_arn, cron_key=secrets.cron_key_arn,
             license_key=secrets.license_key_arn)
         iam = Iam(f"{name}-iam", IamArgs(
@@ -134,8 +134,7 @@ class AwsDataPlane(pulumi.ComponentResource):
             nlb_security_group_id=groups.brainstore_nlb.id,
             instance_profile_arn=iam.brainstore_instance_profile.arn, image_tag=cfg.release.brainstore_tag,
             brainstore_bucket=buckets["brainstore"].bucket, responses_bucket=buckets["responses"].bucket,
-            code_bundles_bucket=buckets["code-bundles"].bucket, database_host=database.address,
-            database_port=database.port, database_secret_arn=database.credentials_secret_arn,
+            code_bundles_bucket=buckets["code-bundles"].bucket, database_url_secret_arn=database.url_secret_arn,
             redis_secret_arn=cache.url_secret_arn, service_token_secret_arn=secrets.function_key_arn,
             license_secret_arn=secrets.license_key_arn, ai_proxy_url_parameter=ai_proxy_url_parameter,
             telemetry=telemetry(cfg), log_group=brainstore_log_group, log_retention_days=section.log_retention_days,

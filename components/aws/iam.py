@@ -78,7 +78,6 @@ class BucketArns:
 @dataclass(frozen=True)
 class SecretArns:
     database_url: pulumi.Input[str]
-    database_credentials: pulumi.Input[str]
     redis_url: pulumi.Input[str]
     function_key: pulumi.Input[str]
     cron_key: pulumi.Input[str]
@@ -181,7 +180,7 @@ class Iam(pulumi.ComponentResource):
             p.allow("ReadCodeBundles", ["s3:GetObject", "s3:ListBucket"],
                     [args.buckets.code_bundles, pulumi.Output.concat(args.buckets.code_bundles, "/*")]),
             p.allow("ReadBootSecrets", ["secretsmanager:GetSecretValue"],
-                    [args.secrets.database_credentials, args.secrets.redis_url, args.secrets.function_key,
+                    [args.secrets.database_url, args.secrets.redis_url, args.secrets.function_key,
                      args.secrets.license_key]),
             p.allow("UseDataKey", p.KMS_USE, args.key_arn),
             p.allow("WriteBrainstoreLogs", ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],

@@ -20,6 +20,11 @@ def _hex(text: str, n: int) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:n]
 
 
+def fake_id(prefix: str, resource_name: str) -> str:
+    """The id the fakes give a VPC, subnet or security group named ``resource_name`` (e.g. subnet-1a2b...)."""
+    return f"{prefix}-{_hex(resource_name, 12)}"
+
+
 @invoke("aws:index/getAvailabilityZones:getAvailabilityZones")
 def _azs(args: MockCallArgs, region: str) -> dict[str, Any]:
     names = [f"{region}{z}" for z in "abcdef"]
@@ -96,17 +101,17 @@ def _instance_profile(args: MockResourceArgs, region: str) -> dict[str, Any]:
 
 @output("aws:ec2/vpc:Vpc")
 def _vpc(args: MockResourceArgs, region: str) -> dict[str, Any]:
-    return {"id": f"vpc-{_hex(args.name, 12)}"}
+    return {"id": fake_id("vpc", args.name)}
 
 
 @output("aws:ec2/subnet:Subnet")
 def _subnet(args: MockResourceArgs, region: str) -> dict[str, Any]:
-    return {"id": f"subnet-{_hex(args.name, 12)}"}
+    return {"id": fake_id("subnet", args.name)}
 
 
 @output("aws:ec2/securityGroup:SecurityGroup")
 def _security_group(args: MockResourceArgs, region: str) -> dict[str, Any]:
-    return {"id": f"sg-{_hex(args.name, 12)}"}
+    return {"id": fake_id("sg", args.name)}
 
 
 @output("aws:rds/instance:Instance")

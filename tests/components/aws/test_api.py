@@ -1,0 +1,204 @@
+"""The API tier: functions, their settings and secrets, migrations first, schedules, API Gateway, CloudFront."""
+
+from __future__ import annotations
+
+import json
+
+from components.aws import functions as fn
+from components.aws.edge import AI_PROXY_PATTERNS, routes
+from components.config import DataPlaneConfig
+from tests.support.harness import Harness
+from tests.support.stacks import build_stack
+
+from .conftest import aws_set, environment, function, user_data
+
+FUNCTION = "aws:lambda/function:Function"
+ALL_KEYS = {fn.API_HANDLER, fn.AI_PROXY, fn.MIGRATE, fn.QUARANTINE_WARMUP, fn.CATCHUP_ETL, fn.BILLING_CRON,
+            fn.AUTOMATION_CRON}
+
+
+def test_the_functions_upstream_deploys(stack_and_config: tuple[Harness, DataPlaneConfig]):
+    stack, cfg = stack_and_config
+    names = {f.inputs["name"] for f in stack.of_type(FUNCTION)}
+    assert names == {f"{cfg.deployment_name}-{key}" for key in ALL_KEYS}
+    for f in stack.of_type(FUNCTION):
+        key = f.inputs["name"].removeprefix(f"{cfg.deployment_name}-")
+        expected_arch = "x86_64" if key == fn.MIGRATE else "arm64"
+        assert f.inputs["architectures"] == [expected_arch]
+        assert f.inputs["s3Bucket"] == "braintrust-assets-us-east-1"
+        assert f.inputs["s3Key"].startswith(f"lambda/{key}/versions/") and f.inputs["s3Key"].endswith(".zip")
+        assert f.inputs["publish"] is True
+        assert len(f.inputs["vpcConfig"]["subnetIds"]) == 3
+
+
+def test_bundle_keys_come_from_the_release_pointer(stack: Harness):
+    pointers = sorted(c.args["key"] for c in stack.mocks.calls if c.token == "aws:s3/getObject:getObject")
+    assert pointers == sorted(f"lambda/{key}/version-v2.21.0" for key in ALL_KEYS)
+    assert {c.args["bucket"] for c in stack.mocks.calls if c.token == "aws:s3/getObject:getObject"} == {
+        "braintrust-assets-us-east-1"}
+
+
+def test_memory_and_concurrency_come_from_the_config(stack_and_config: tuple[Harness, DataPlaneConfig]):
+    stack, cfg = stack_and_config
+    lam = cfg.aws_section.lambda_
+    assert function(stack, fn.API_HANDLER).inputs["memorySize"] == lam.api_handler_memory_mb
+    assert function(stack, fn.AI_PROXY).inputs["memorySize"] == lam.ai_proxy_memory_mb
+    reserved = function(stack, fn.API_HANDLER).inputs.get("reservedConcurrentExecutions")
+    assert reserved == lam.reserved_concurrency
+    warm = stack.of_type("aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig")
+    assert len(warm) == (2 if lam.provisioned_concurrency else 0)
+    assert all(w.inputs["qualifier"] == "live" for w in warm)
+
+
+def test_functions_log_to_groups_we_create(stack: Harness):
+    groups = {g.inputs["name"]: g for g in stack.of_type("aws:cloudwatch/logGroup:LogGroup")}
+    for f in stack.of_type(FUNCTION):
+        target = f.inputs["loggingConfig"]["logGroup"]
+        assert target == f"/braintrust/{f.inputs['name'].rsplit('-', 1)[0]}/{f.inputs['name']}"
+        assert target in groups, f"{f.inputs['name']} logs to a group nobody created"
+        deps = stack.registration(f.name, FUNCTION).dependencies
+        assert any(d.endswith(groups[target].name) for d in deps), "function must wait for its log group"
+
+
+def test_secrets_reach_functions_as_arns_resolved_by_the_wrapper(stack: Harness):
+    layer = stack.one("aws:lambda/layerVersion:LayerVersion")
+    for f in stack.of_type(FUNCTION):
+        env = environment(f)
+        assert env["AWS_LAMBDA_EXEC_WRAPPER"] == "/opt/braintrust/secrets-wrapper"
+        mapping = json.loads(env["BRAINTRUST_SECRET_ARNS"])
+        assert mapping and all(arn.startswith("arn:aws:secretsmanager:us-east-1:") for arn in mapping.values())
+        assert not set(mapping) & set(env), "a secret name also has a plain value"
+        assert any(layer.name in str(arn) or "secrets-wrapper" in str(arn) for arn in f.inputs["layers"])
+    api = json.loads(environment(function(stack, fn.API_HANDLER))["BRAINTRUST_SECRET_ARNS"])
+    assert set(api) == {"PG_URL", "REDIS_URL", "FUNCTION_SECRET_KEY", "SERVICE_TOKEN_SECRET_KEY",
+                        "CRON_OVERRIDE_SECRET_KEY"}
+    assert api["FUNCTION_SECRET_KEY"] == api["SERVICE_TOKEN_SECRET_KEY"]  # one signing key, as upstream
+    assert set(json.loads(environment(function(stack, fn.MIGRATE))["BRAINTRUST_SECRET_ARNS"])) == {"PG_URL"}
+
+
+def test_api_settings(stack_and_config: tuple[Harness, DataPlaneConfig]):
+    stack, cfg = stack_and_config
+    env = environment(function(stack, fn.API_HANDLER))
+    assert env["ORG_NAME"] == cfg.org.name
+    assert env["ALLOWED_ORG_IDS"] == ",".join(str(i) for i in cfg.org.allowed_org_ids)
+    assert env["BRAINSTORE_URL"].startswith("http://") and env["BRAINSTORE_URL"].endswith(":4000")
+    assert (env["BRAINSTORE_WRITER_URL"] != "") is cfg.production
+    assert env["CONTROL_PLANE_TELEMETRY"] == "status,metrics,usage"
+    assert env["AI_PROXY_FN_URL"] == f"https://{stack.outputs['cloudfront_domain_name']}"
+    assert env["NODE_EXTRA_CA_CERTS"] == "/var/runtime/ca-cert.pem"
+    assert env["BRAINSTORE_WAL_FOOTER_VERSION"] == "v3" and env["SKIP_PG_FOR_BRAINSTORE_OBJECTS"] == "all"
+    assert env["REDIS_PORT"] == "6379" and env["REDIS_HOST"].startswith("master.")
+    assert env["QUARANTINE_PUB_PRIVATE_VPC_ID"].startswith("vpc-")
+
+
+def test_telemetry_can_be_turned_off():
+    h = build_stack("aws-staging", mutate=aws_set(".telemetry.enabled", False))
+    assert environment(function(h, fn.API_HANDLER))["CONTROL_PLANE_TELEMETRY"] == ""
+    assert environment(function(h, fn.BILLING_CRON))["CONTROL_PLANE_TELEMETRY"] == ""
+    assert 'readonly TELEMETRY=""' in user_data(h.one("aws:ec2/launchTemplate:LaunchTemplate"))
+
+
+def test_migrations_run_before_the_other_functions_update(stack: Harness):
+    invocations = {r.name: r for r in stack.of_type("aws:lambda/invocation:Invocation")}
+    migration = next(r for n, r in invocations.items() if n.endswith("-run-migrations"))
+    migrate = function(stack, fn.MIGRATE)
+    assert migration.inputs["functionName"] == migrate.inputs["name"]
+    assert migration.inputs["qualifier"] == migration.inputs["triggers"]["version"]
+    gate = stack.registration(migration.name, "aws:lambda/invocation:Invocation").urn
+    for f in stack.of_type(FUNCTION):
+        deps = stack.registration(f.name, FUNCTION).dependencies
+        if f is migrate:
+            assert gate not in deps
+        else:
+            assert gate in deps, f"{f.inputs['name']} may update before the migrations ran"
+
+
+def test_quarantine_warmup_runs_on_each_api_version(stack: Harness):
+    warm = next(r for r in stack.of_type("aws:lambda/invocation:Invocation") if r.name.endswith("-warm-quarantine"))
+    assert warm.inputs["functionName"].endswith("-QuarantineWarmupFunction")
+    assert warm.inputs["triggers"]["api_version"] == "7"  # APIHandler's published version (fake)
+
+
+def test_crons_are_scheduled_by_eventbridge(stack: Harness):
+    rules = {r.name.rsplit("-", 2)[-2]: r.inputs["scheduleExpression"]
+             for r in stack.of_type("aws:cloudwatch/eventRule:EventRule")}
+    assert rules == {fn.AUTOMATION_CRON: "rate(10 minutes)", fn.BILLING_CRON: "rate(5 minutes)",
+                     fn.CATCHUP_ETL: "rate(10 minutes)"}
+    permissions = [p for p in stack.of_type("aws:lambda/permission:Permission")
+                   if p.inputs["principal"] == "events.amazonaws.com"]
+    assert len(permissions) == 3 and all(p.inputs["sourceArn"].startswith("arn:aws:events:") for p in permissions)
+
+
+def test_api_gateway_is_throttled_logged_and_reaches_the_live_aliases(
+        stack_and_config: tuple[Harness, DataPlaneConfig]):
+    stack, cfg = stack_and_config
+    stage = stack.one("aws:apigateway/stage:Stage").inputs
+    assert stage["stageName"] == "api"
+    assert stage["accessLogSettings"]["destinationArn"].endswith(
+        f":log-group:/braintrust/{cfg.deployment_name}/api-gateway")
+    settings = stack.one("aws:apigateway/methodSettings:MethodSettings").inputs["settings"]
+    assert settings["throttlingRateLimit"] == 1000 and settings["throttlingBurstLimit"] == 2000
+    assert settings["metricsEnabled"] is True and settings["loggingLevel"] == "OFF"
+    assert stack.one("aws:apigateway/restApi:RestApi").inputs["endpointConfiguration"]["types"] == "REGIONAL"
+    integrations = stack.of_type("aws:apigateway/integration:Integration")
+    assert len(integrations) == len(routes(ai_proxy_in_gateway=True))
+    for i in integrations:
+        assert i.inputs["type"] == "AWS_PROXY" and i.inputs["uri"].endswith(
+            ("-APIHandler:live/invocations", "-AIProxy:live/response-streaming-invocations"))
+        if "AIProxy" in i.inputs["uri"]:
+            assert i.inputs["responseTransferMode"] == "STREAM" and i.inputs["timeoutMilliseconds"] == 900_000
+    gateway_permissions = [p for p in stack.of_type("aws:lambda/permission:Permission")
+                           if p.inputs["principal"] == "apigateway.amazonaws.com"]
+    assert len(gateway_permissions) == 2 and all(p.inputs["qualifier"] == "live" for p in gateway_permissions)
+    assert stack.one("aws:apigateway/account:Account").inputs["cloudwatchRoleArn"].startswith("arn:aws:iam::")
+
+
+def test_api_gateway_account_role_can_be_left_alone():
+    h = build_stack("aws-staging", mutate=aws_set("api_gateway.manage_account_logging_role", False))
+    assert not h.of_type("aws:apigateway/account:Account")
+
+
+def test_cloudfront_is_https_only_uncached_and_uses_the_custom_domain(stack_and_config: tuple[Harness,
+                                                                                             DataPlaneConfig]):
+    stack, cfg = stack_and_config
+    cdn = stack.one("aws:cloudfront/distribution:Distribution").inputs
+    behavior = cdn["defaultCacheBehavior"]
+    assert behavior["viewerProtocolPolicy"] == "https-only"
+    assert behavior["cachePolicyId"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # CachingDisabled
+    origin = cdn["origins"][0]
+    assert origin["customOriginConfig"]["originProtocolPolicy"] == "https-only"
+    assert origin["domainName"].endswith(".execute-api.us-east-1.amazonaws.com") and origin["originPath"] == "/api"
+    assert not cdn.get("orderedCacheBehaviors")  # the AI proxy paths go through API Gateway
+    if cfg.ingress.custom_domain:
+        assert cdn["aliases"] == [cfg.ingress.custom_domain]
+        cert = cdn["viewerCertificate"]
+        assert cert["acmCertificateArn"] == cfg.ingress.certificate
+        assert cert["minimumProtocolVersion"] == "TLSv1.2_2021" and cert["sslSupportMethod"] == "sni-only"
+        assert origin["customHeaders"] == [{"name": "X-CloudFront-Domain", "value": cfg.ingress.custom_domain}]
+    else:
+        assert cdn["viewerCertificate"]["cloudfrontDefaultCertificate"] is True
+
+
+def test_waf_acl_is_attached_when_configured():
+    acl = "arn:aws:wafv2:us-east-1:444455556666:global/webacl/braintrust/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
+    h = build_stack("aws-production", mutate=aws_set(".ingress.waf_acl", acl))
+    assert h.one("aws:cloudfront/distribution:Distribution").inputs["webAclId"] == acl
+
+
+def test_ai_proxy_has_no_public_function_url_by_default(stack: Harness):
+    assert not stack.of_type("aws:lambda/functionUrl:FunctionUrl")
+    assert not [p for p in stack.of_type("aws:lambda/permission:Permission") if p.inputs["principal"] == "*"]
+    parameter = stack.one("aws:ssm/parameter:Parameter").inputs
+    assert parameter["insecureValue"] == f"https://{stack.outputs['cloudfront_domain_name']}"
+
+
+def test_opting_into_the_public_function_url_restores_upstream_routing():
+    h = build_stack("aws-staging", mutate=aws_set("expose_ai_proxy_function_url", True))
+    url = h.one("aws:lambda/functionUrl:FunctionUrl").inputs
+    assert url["authorizationType"] == "NONE" and url["invokeMode"] == "RESPONSE_STREAM"
+    cdn = h.one("aws:cloudfront/distribution:Distribution").inputs
+    assert [b["pathPattern"] for b in cdn["orderedCacheBehaviors"]] == list(AI_PROXY_PATTERNS)
+    assert all(b["targetOriginId"] == "ai-proxy-function-url" for b in cdn["orderedCacheBehaviors"])
+    assert len(h.of_type("aws:apigateway/integration:Integration")) == len(routes(ai_proxy_in_gateway=False))
+    env = environment(function(h, fn.API_HANDLER))
+    assert env["AI_PROXY_FN_URL"].endswith(".lambda-url.us-east-1.on.aws/")
