@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import shutil
@@ -12,7 +13,7 @@ from pulumi.automation import CommandResult, ConcurrentUpdateError, OpType
 from ops.deploy import Exit, main, validate_engine_config
 from ops.engine import AutomationEngine, ConfigEntry, EngineUnavailableError
 from tests.ops.events import FakeEngine, aws_staging_config, replace, step, summary, urn
-from tests.support.stacks import FIXED_TODAY
+from tests.support.stacks import FIXED_TODAY, stack_config
 
 RDS = "aws:rds/instance:Instance"
 TODAY = ["--today", FIXED_TODAY.isoformat()]
@@ -112,7 +113,8 @@ def test_invalid_stack_file_stops_before_the_engine_is_created():
 
     out = io.StringIO()
     # The pinned release is older than 90 days on this date: the program's own validator refuses it.
-    code = main(["aws-staging", "up", "--today", "2027-06-01"], engine_factory=factory, out=out)
+    expired = stack_config("aws-staging").release.release_date + dt.timedelta(days=120)
+    code = main(["aws-staging", "up", "--today", expired.isoformat()], engine_factory=factory, out=out)
     assert code == Exit.INVALID_CONFIG == 3
     assert created == []
     assert "braintrust:release.release_date" in out.getvalue()

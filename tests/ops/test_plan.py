@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -90,7 +91,10 @@ def test_all_prints_every_stack_and_a_summary(capsys):
 
 
 def test_old_price_sheet_is_warned_about(capsys):
-    assert plan.main(["aws-staging", "--no-inventory", "--today", "2027-01-15"]) == 0
+    from ops.cost import STALE_AFTER_DAYS, load_sheet
+
+    late = max(load_sheet().as_of + dt.timedelta(days=STALE_AFTER_DAYS + 1), FIXED_TODAY)
+    assert plan.main(["aws-staging", "--no-inventory", "--today", late.isoformat()]) == 0
     assert "price sheet ops/prices.yaml is" in capsys.readouterr().out
 
 
