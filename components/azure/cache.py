@@ -13,7 +13,7 @@ import pulumi_azure_native as azure_native
 
 from components.sizing.model import CacheSize
 
-from .common import EndpointTarget, private_endpoint
+from .common import EndpointTarget, deletion_lock, private_endpoint
 
 PORT = 10000
 
@@ -49,6 +49,8 @@ class Cache(pulumi.ComponentResource):
             tags=args.tags,
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
+        if args.protect:
+            deletion_lock(f"{name}-lock", parent=self, scope=cluster.id, what="Redis cache")
         database = azure_native.redisenterprise.Database(
             f"{name}-db",
             cluster_name=cluster.name,

@@ -91,3 +91,18 @@ def private_endpoint(
         opts=pulumi.ResourceOptions(parent=parent),
     )
     return endpoint
+
+
+def deletion_lock(name: str, *, parent: pulumi.Resource, scope: pulumi.Input[str],
+                  what: str) -> azure_native.authorization.ManagementLockByScope:
+    """Azure's deletion protection: a CanNotDelete lock, so neither a stray `pulumi destroy` (past
+    `protect`) nor the portal can delete the resource until someone removes the lock on purpose."""
+    return azure_native.authorization.ManagementLockByScope(
+        name,
+        scope=scope,
+        lock_name="braintrust-do-not-delete",
+        level=azure_native.authorization.LockLevel.CAN_NOT_DELETE,
+        notes=f"Braintrust data plane {what}: remove this lock (and set danger_disable_deletion_protection) "
+              "only to delete the deployment on purpose.",
+        opts=pulumi.ResourceOptions(parent=parent),
+    )

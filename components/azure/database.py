@@ -21,7 +21,7 @@ import pulumi_random as random
 from components.config.azure import postgres_performance_tier, postgres_storage_problems
 from components.sizing.model import DatabaseSize
 
-from .common import EndpointTarget, grant, private_endpoint
+from .common import EndpointTarget, deletion_lock, grant, private_endpoint
 
 ADMIN_LOGIN = "braintrust_admin"
 DATABASE_NAME = "braintrust"
@@ -169,6 +169,8 @@ class Database(pulumi.ComponentResource):
                                 "highAvailability.standbyAvailabilityZone"],
             ),
         )
+        if args.protect:
+            deletion_lock(f"{name}-lock", parent=self, scope=server.id, what="PostgreSQL server")
         azure_native.dbforpostgresql.Database(
             f"{name}-db",
             server_name=server.name,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_azure_native as azure_native
 
-from .common import EndpointTarget, grant, private_endpoint
+from .common import EndpointTarget, deletion_lock, grant, private_endpoint
 
 # Customer-managed keys: rotated yearly by Key Vault, each version valid two years, so consumers that
 # follow the versionless key URI (PostgreSQL, Storage) always hold a valid version.
@@ -93,6 +93,8 @@ class KeyVault(pulumi.ComponentResource):
             tags=args.tags,
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.protect),
         )
+        if args.protect:
+            deletion_lock(f"{name}-lock", parent=self, scope=vault.id, what="Key Vault")
         private_endpoint(
             f"{name}-pe",
             parent=self,

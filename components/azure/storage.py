@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_azure_native as azure_native
 
-from .common import EndpointTarget, grant, private_endpoint
+from .common import EndpointTarget, deletion_lock, grant, private_endpoint
 
 CONTAINERS = {"brainstore": "brainstore", "responses": "responses", "code_bundles": "code-bundles"}
 SOFT_DELETE_DAYS = 7
@@ -121,6 +121,8 @@ class Storage(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=True,
                                         depends_on=args.depends_on),
         )
+        if args.protect:
+            deletion_lock(f"{name}-lock", parent=self, scope=account.id, what="storage account")
         blob_service = azure_native.storage.BlobServiceProperties(
             f"{name}-blob-service",
             account_name=account.name,

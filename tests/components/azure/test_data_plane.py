@@ -96,3 +96,29 @@ def test_outputs(production: Harness, staging: Harness) -> None:
         assert h.outputs["key_vault_name"] == h.one("azure-native:keyvault:Vault").inputs["vaultName"]
         assert h.outputs["storage_containers"] == {"brainstore": "brainstore", "responses": "responses",
                                                    "code_bundles": "code-bundles"}
+
+
+# Resource type (as in its ARM id) and the input holding its physical name, per locked data store.
+LOCKED = {
+    "azure-native:dbforpostgresql:Server": ("Microsoft.DBforPostgreSQL/flexibleServers", "serverName"),
+    "azure-native:redisenterprise:RedisEnterprise": ("Microsoft.Cache/redisEnterprise", "clusterName"),
+    "azure-native:storage:StorageAccount": ("Microsoft.Storage/storageAccounts", "accountName"),
+    "azure-native:keyvault:Vault": ("Microsoft.KeyVault/vaults", "vaultName"),
+}
+
+
+def test_data_stores_carry_a_delete_lock_in_production_only(production: Harness, staging: Harness) -> None:
+    locks = production.of_type("azure-native:authorization:ManagementLockByScope")
+    assert {lock.inputs["level"] for lock in locks} == {"CanNotDelete"}
+    expected = {f"{arm_type}/{production.one(token).inputs[name_key]}"
+                for token, (arm_type, name_key) in LOCKED.items()}
+    assert {lock.inputs["scope"].split("/providers/", 1)[1] for lock in locks} == expected
+    assert not staging.of_type("azure-native:authorization:ManagementLockByScope")
+
+
+def test_danger_flag_removes_protection_and_locks() -> None:
+    from tests.support.stacks import build_stack
+
+    h = build_stack("azure-production", mutate=lambda v: v.update(danger_disable_deletion_protection=True))
+    assert not h.of_type("azure-native:authorization:ManagementLockByScope")
+    assert registration_of(h, h.one("azure-native:dbforpostgresql:Server")).protect is False
