@@ -8,6 +8,9 @@ Why these SKUs (each row is checked against the seed by tests/components/sizing)
   - GCP: Axion C4A ``-lssd`` shapes (Titanium local SSD). Readers 16 vCPU, writer 32 vCPU as in
     Braintrust's GKE production example.
   - Azure: Cobalt 100 Dpdsv6. D16pds_v6 has ~944 GB of NVMe (< 1024), so production uses D32pds_v6.
+    Local NVMe reaches the pods through Azure Container Storage v2, whose node driver is published for
+    arm64 as well as amd64 (Azure/local-csi-driver builds linux/arm64 images; its DaemonSet tolerates
+    every NoSchedule taint), so ARM stays the choice on Azure too.
 * PostgreSQL production: 8 vCPU / 64 GiB, 1000 GB, >= 15k IOPS, version 17, HA.
   - GCP: Enterprise Plus ``db-perf-optimized-N-8``; PD-SSD gives 30 IOPS/GiB (1000 GB -> 30k), capped at
     15k per instance for 8-15 vCPUs; Cloud SQL has no provisioned IOPS, so ``iops`` is the derived figure.
