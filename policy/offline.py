@@ -70,6 +70,7 @@ class Recorded:
     inputs: Mapping[str, Any]
     state: Mapping[str, Any]
     protect: bool
+    retain_on_delete: bool
     ignore_changes: tuple[str, ...]
     delete_before_replace: bool
     aliases: tuple[str, ...]
@@ -116,7 +117,7 @@ def recorded(run: MockedRun) -> list[Recorded]:
         out.append(Recorded(
             urn=reg.urn, type=reg.type, name=reg.name, custom=reg.custom,
             inputs=dict(args.inputs), state=state or dict(args.inputs),
-            protect=reg.protect, ignore_changes=tuple(reg.ignore_changes),
+            protect=reg.protect, retain_on_delete=reg.retain_on_delete, ignore_changes=tuple(reg.ignore_changes),
             delete_before_replace=reg.delete_before_replace,
             aliases=tuple(_describe_alias(a) for a in reg.aliases),
             parent=reg.parent, provider=reg.provider, dependencies=tuple(reg.dependencies),
@@ -151,6 +152,7 @@ class Report:
     violations: list[Violation] = field(default_factory=list)
     not_applicable: list[tuple[str, str]] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # could not run: value unknown during preview
+    examined: dict[str, int] = field(default_factory=dict)  # policy -> resources of the types it judges
 
     @property
     def mandatory(self) -> list[Violation]:
@@ -242,6 +244,8 @@ def check(
         if level is EnforcementLevel.REMEDIATE:
             level = EnforcementLevel.MANDATORY  # as the SDK does when a remediation did not fix it
         properties = _properties(policy, config)
+        types = getattr(policy, "types", None)
+        report.examined[policy.name] = sum(1 for r in resources if types is None or r.type in types)
         try:
             if isinstance(policy, ResourceValidationPolicy):
                 for r in resources:

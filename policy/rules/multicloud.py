@@ -37,7 +37,8 @@ TAGGABLE: tuple[str, ...] = (
     # AWS
     "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/internetGateway:InternetGateway",
     "aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip", "aws:ec2/routeTable:RouteTable",
-    "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/flowLog:FlowLog",
+    "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+    "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/flowLog:FlowLog",
     "aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/instance:Instance", "aws:ebs/volume:Volume",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
@@ -68,7 +69,7 @@ TAGGABLE: tuple[str, ...] = (
     "azure-native:redisenterprise:RedisEnterprise", "azure-native:redis:Redis",
     "azure-native:containerservice:ManagedCluster", "azure-native:containerservice:AgentPool",
     "azure-native:managedidentity:UserAssignedIdentity", "azure-native:operationalinsights:Workspace",
-    "azure-native:compute:DiskEncryptionSet",
+    "azure-native:compute:DiskEncryptionSet", "azure-native:resources:AzureCliScript",
 )
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 
@@ -194,7 +195,9 @@ RESOURCE_RULES = [
 
 # ----- stack rules -----
 
-POSTGRES_TYPES = stateful.DATABASES
+# Servers keep the backups (logical databases inside them have no backup settings of their own).
+POSTGRES_TYPES = ("aws:rds/instance:Instance", "aws:rds/cluster:Cluster", "gcp:sql/databaseInstance:DatabaseInstance",
+                  "azure-native:dbforpostgresql:Server")
 
 
 def _stack_is_production(resources: Sequence[Resource]) -> bool:

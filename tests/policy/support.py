@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from policy.offline import Recorded, Report, check
+from policy.offline import recorded as recorded_from_run
 from policy.rules import POLICIES, Rule
+from tests.support.harness import reset_runtime
+from tests.support.stacks import FIXED_TODAY, build_stack
 
 from .fixtures import R
 
@@ -22,8 +28,8 @@ def recorded(resources: R | Sequence[R]) -> list[Recorded]:
     urns = {r.name: urn(r.name, r.type) for r in case}
     return [
         Recorded(urn=urns[r.name], type=r.type, name=r.name, custom=True, inputs=r.props, state=r.props,
-                 protect=r.protect, ignore_changes=(), delete_before_replace=False, aliases=(), parent="",
-                 provider="", dependencies=tuple(urns[d] for d in r.depends))
+                 protect=r.protect, retain_on_delete=False, ignore_changes=(), delete_before_replace=False,
+                 aliases=(), parent="", provider="", dependencies=tuple(urns[d] for d in r.depends))
         for r in case
     ]
 
@@ -35,3 +41,34 @@ def run_rule(name: str, case: R | Sequence[R], config: Mapping[str, Any] | None 
 
 def messages(name: str, case: R | Sequence[R], config: Mapping[str, Any] | None = None) -> list[str]:
     return [v.message for v in run_rule(name, case, config).violations]
+
+
+@dataclass(frozen=True)
+class Built:
+    """A stack built under mocks from its real stack file, and the pack's verdict on it."""
+
+    name: str
+    resources: list[Recorded]
+    report: Report
+
+    def of_type(self, *types: str) -> list[Recorded]:
+        return [r for r in self.resources if r.type in types]
+
+    @property
+    def types(self) -> set[str]:
+        return {r.type for r in self.resources}
+
+
+def build(name: str, mutate: Callable[[dict[str, Any]], None] | None = None,
+          today: dt.date = FIXED_TODAY) -> Built:
+    try:
+        resources = recorded_from_run(build_stack(name, mutate=mutate, today=today))
+    finally:
+        reset_runtime()  # builds may run inside a test that builds again
+    return Built(name, resources, check(resources))
+
+
+@cache
+def built(name: str) -> Built:
+    """Each real stack is built once per test session (a build takes ~15 s)."""
+    return build(name)
