@@ -104,6 +104,7 @@ class AzureDataPlane(pulumi.ComponentResource):
             existing_name=azure.resource_group.existing_name,
         ), opts=child)
         rg = group.name
+        rg_name = azure.resource_group.existing_name or names.resource_group
         net_cfg = azure.network
         network = Network(f"{dn}-network", NetworkArgs(
             deployment_name=dn, resource_group_name=rg, location=region, tags=tags, vnet_cidr=net_cfg.vnet_cidr,
@@ -192,7 +193,7 @@ class AzureDataPlane(pulumi.ComponentResource):
             kubeconfig=cluster.kubeconfig,
             # Stable identity: rotated credentials must not look like a new cluster (which would replace
             # every Kubernetes object).
-            cluster_identifier=f"{subscription}/{names.resource_group}/{names.aks}",
+            cluster_identifier=f"{subscription}/{rg_name}/{names.aks}",
             enable_server_side_apply=True,
             opts=child,
         )
@@ -241,7 +242,7 @@ class AzureDataPlane(pulumi.ComponentResource):
             "aks_cluster": cluster.name,
             "get_credentials": cluster.name.apply(
                 lambda n: f"az aks get-credentials --subscription {subscription} "
-                          f"--resource-group {names.resource_group} --name {n}"),
+                          f"--resource-group {rg_name} --name {n}"),
             "kubeconfig": cluster.kubeconfig,
             "key_vault_name": vault.vault_name,
             "storage_account": storage.account_name,

@@ -73,11 +73,10 @@ class Endpoint(pulumi.ComponentResource):
     def __init__(self, name: str, args: EndpointArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("braintrust:azure:Endpoint", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        pls = azure_native.network.get_private_link_service_output(
-            resource_group_name=args.node_resource_group,
-            service_name=args.private_link_service_name,
-            opts=pulumi.InvokeOutputOptions(parent=self, depends_on=args.depends_on),
-        )
+        # AKS names the Private Link Service after the Service annotation, in the node resource group:
+        # its id is known up front (no lookup, so previews show it too).
+        pls_id = (f"/subscriptions/{args.subscription_id}/resourceGroups/{args.node_resource_group}"
+                  f"/providers/Microsoft.Network/privateLinkServices/{args.private_link_service_name}")
         profile = azure_native.cdn.Profile(
             f"{name}-profile",
             profile_name=f"{args.deployment_name}-afd",
@@ -124,11 +123,12 @@ class Endpoint(pulumi.ComponentResource):
             https_port=443,
             enabled_state="Enabled",
             shared_private_link_resource=azure_native.cdn.SharedPrivateLinkResourcePropertiesArgs(
-                private_link=azure_native.cdn.ResourceReferenceArgs(id=pls.id),
+                private_link=azure_native.cdn.ResourceReferenceArgs(id=pls_id),
                 private_link_location=args.location,
                 request_message="Braintrust Front Door",
             ),
-            opts=child,
+            # The Private Link Service exists once the workloads' API Service has its load balancer.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=args.depends_on),
         )
         route = azure_native.cdn.Route(
             f"{name}-route",
@@ -176,7 +176,7 @@ class Endpoint(pulumi.ComponentResource):
             identity=azure_native.resources.ManagedServiceIdentityArgs(
                 type="UserAssigned", user_assigned_identities=[args.operations_identity_id],
             ),
-            environment_variables=[azure_native.resources.EnvironmentVariableArgs(name="PLS_ID", value=pls.id)],
+            environment_variables=[azure_native.resources.EnvironmentVariableArgs(name="PLS_ID", value=pls_id)],
             script_content=APPROVE_SCRIPT,
             timeout="PT45M",
             retention_interval="PT1H",

@@ -65,13 +65,6 @@ def _admin_credentials(args: MockCallArgs, region: str) -> dict[str, Any]:
     return {"kubeconfigs": [{"name": "clusterAdmin", "value": value}]}
 
 
-@invoke("azure-native:network:getPrivateLinkService")
-def _private_link_service(args: MockCallArgs, region: str) -> dict[str, Any]:
-    group, name = args.args.get("resourceGroupName"), args.args.get("serviceName")
-    return {"id": f"/subscriptions/{AZURE_SUBSCRIPTION}/resourceGroups/{group}/providers/"
-                  f"Microsoft.Network/privateLinkServices/{name}", "name": name, "location": region}
-
-
 @output("azure-native:managedidentity:UserAssignedIdentity")
 def _uami(args: MockResourceArgs, region: str) -> dict[str, Any]:
     return {"id": _arm_id(args, "Microsoft.ManagedIdentity/userAssignedIdentities", "resourceName"),

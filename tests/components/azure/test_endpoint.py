@@ -55,6 +55,9 @@ def test_private_link_connection_is_approved_in_the_same_deployment(public: Harn
     reg = registration_of(public, script)
     origin = registration_of(public, public.one("azure-native:cdn:AFDOrigin"))
     assert depends_transitively(public, reg, [origin.urn])
+    # The Private Link Service is created by AKS for the API Service: the origin waits for that Service.
+    service = registration_of(public, public.one("kubernetes:core/v1:Service"))
+    assert depends_transitively(public, origin, [service.urn])
 
 
 def test_public_stack_keeps_invariants(public: Harness) -> None:
