@@ -138,3 +138,18 @@ def test_secrets_secret_holds_tls_urls(stack: Harness) -> None:
     data = unwrap(stack.one("kubernetes:core/v1:Secret").inputs["stringData"])
     assert data["REDIS_URL"].startswith("rediss://")
     assert data["PG_URL"].endswith("sslmode=require")
+
+
+def test_data_sources_use_the_explicit_provider_too(stack: Harness) -> None:
+    # Stack files disable default providers: an invoke without one would fail at `pulumi up`.
+    assert stack.mocks.calls
+    for call in stack.mocks.calls:
+        assert call.provider and "pulumi:providers:gcp::acme-" in call.provider, call.token
+
+
+def test_preview_with_unknown_outputs_builds_the_same_shape() -> None:
+    h = build_stack("gcp-production", preview=True)
+    h.assert_unique_urns()
+    h.assert_explicit_providers()
+    assert len(h.of_type("gcp:container/nodePool:NodePool")) == 4
+    assert h.of_type("kubernetes:helm.sh/v4:Chart")
