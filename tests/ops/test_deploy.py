@@ -181,3 +181,16 @@ def test_summary_json_records_steps_and_exit(tmp_path):
     record = json.loads(target.read_text())
     assert record["exit"] == "GUARD_REFUSED" and record["exit_code"] == 4
     assert record["steps"]["preview"]["violations"][0]["urn"] == urn(RDS, "acme-db")
+
+
+def test_exit_codes_are_documented_where_users_look():
+    from pathlib import Path
+
+    import ops.deploy
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "operations.md").read_text()
+    for code in Exit:
+        if code is Exit.OK:
+            continue
+        assert f"| {int(code)} |" in docs, f"docs/operations.md lacks exit code {int(code)}"
+        assert f"  {int(code)}  " in (ops.deploy.__doc__ or ""), f"ops/deploy.py docstring lacks {int(code)}"
