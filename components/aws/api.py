@@ -97,6 +97,9 @@ class ApiArgs:
     certificate_arn: str | None = None
     waf_acl_arn: str | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
+    # What must exist before any function runs: the roles' policies (Lambda checks VPC permissions at
+    # creation), and the networks' NAT routes (functions reach Secrets Manager at cold start).
+    wait_for: list[pulumi.Resource] = field(default_factory=list)
 
 
 class Api(pulumi.ComponentResource):
@@ -261,7 +264,8 @@ class Api(pulumi.ComponentResource):
                 log_format="Text", log_group=self._log_groups[spec.key].name),
             tracing_config=aws.lambda_.FunctionTracingConfigArgs(mode="PassThrough"),
             tags=d.tags_for(fn.function_name(d.name, spec.key)),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self._log_groups[spec.key], *depends_on]),
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[self._log_groups[spec.key], *a.wait_for, *depends_on]),
         )
 
     def _environment(self, spec: fn.FunctionSpec,

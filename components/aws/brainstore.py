@@ -112,6 +112,8 @@ class BrainstoreArgs:
     root_volume_gb: int
     skip_pg_for_brainstore_objects: str | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
+    # What booting instances need: the instance role's policies and the network's NAT routes.
+    wait_for: list[pulumi.Resource] = field(default_factory=list)
 
 
 class Brainstore(pulumi.ComponentResource):
@@ -235,6 +237,6 @@ class Brainstore(pulumi.ComponentResource):
             ),
             tags=[aws.autoscaling.GroupTagArgs(key=k, value=v, propagate_at_launch=False)
                   for k, v in node_tags.items()],
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group, *args.wait_for]),
         )
         return nlb

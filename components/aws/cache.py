@@ -98,5 +98,5 @@ class Cache(pulumi.ComponentResource):
         url = pulumi.Output.concat("rediss://:", auth_token.result, "@", group.primary_endpoint_address, ":",
                                    str(PORT))
         self.url_secret_arn = stored_secret(
-            f"{name}-url", d, args.key_arn, url, "Braintrust Redis URL (TLS, AUTH)", self).arn
+            f"{name}-url", d, args.key_arn, url, "Braintrust Redis URL (TLS, AUTH)", self)
         self.register_outputs({"primary_endpoint": self.primary_endpoint, "url_secret_arn": self.url_secret_arn})

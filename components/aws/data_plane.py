@@ -65,10 +65,13 @@ class AwsDataPlane(pulumi.ComponentResource):
         key_arn = keys.key_arn
 
         net = section.network
+        created_networks: list[pulumi.Resource] = []  # egress (NAT routes) ready = the component's children
         if net.create_vpc:
-            main = network.Network(f"{name}-network", network.NetworkArgs(
+            main_network = network.Network(f"{name}-network", network.NetworkArgs(
                 deployment=d, purpose="main", cidr=net.vpc_cidr, nat=nat, key_arn=key_arn,
-                flow_logs_retention_days=net.flow_logs_retention_days, zones=cfg.zones), child).refs
+                flow_logs_retention_days=net.flow_logs_retention_days, zones=cfg.zones), child)
+            created_networks.append(main_network)
+            main = main_network.refs
         else:
             assert net.existing_vpc_id is not None  # guaranteed by AwsNetworkConfig
             main = network.existing(net.existing_vpc_id, net.existing_private_subnet_ids,
@@ -76,10 +79,12 @@ class AwsDataPlane(pulumi.ComponentResource):
         q = section.quarantine
         quarantine_net: network.NetworkRefs | None = None
         if q.enabled and q.create_vpc:
-            quarantine_net = network.Network(f"{name}-quarantine", network.NetworkArgs(
+            quarantine_network = network.Network(f"{name}-quarantine", network.NetworkArgs(
                 deployment=d, purpose="quarantine", cidr=q.vpc_cidr, nat=nat, key_arn=key_arn,
                 flow_logs_retention_days=net.flow_logs_retention_days, zones=cfg.zones, data_subnets=False),
-                child).refs
+                child)
+            created_networks.append(quarantine_network)
+            quarantine_net = quarantine_network.refs
         elif q.enabled:
             assert q.existing_vpc_id is not None  # guaranteed by AwsQuarantineConfig
             quarantine_net = network.existing(q.existing_vpc_id, q.existing_subnet_ids)
@@ -140,7 +145,7 @@ class AwsDataPlane(pulumi.ComponentResource):
             telemetry=telemetry(cfg), log_group=brainstore_log_group, log_retention_days=section.log_retention_days,
             root_volume_gb=section.brainstore.root_volume_gb or (200 if cfg.production else 100),
             skip_pg_for_brainstore_objects=section.brainstore.skip_pg_for_brainstore_objects,
-            extra_env=section.brainstore.extra_env), child)
+            extra_env=section.brainstore.extra_env, wait_for=[iam, *created_networks]), child)
 
         quarantine = None
         if quarantine_net is not None:
@@ -179,7 +184,7 @@ class AwsDataPlane(pulumi.ComponentResource):
             wal_footer_version=section.brainstore.wal_footer_version,
             skip_pg_for_brainstore_objects=section.brainstore.skip_pg_for_brainstore_objects,
             custom_domain=cfg.ingress.custom_domain, certificate_arn=cfg.ingress.certificate,
-            waf_acl_arn=cfg.ingress.waf_acl, extra_env=lam.extra_env), child)
+            waf_acl_arn=cfg.ingress.waf_acl, extra_env=lam.extra_env, wait_for=[iam, *created_networks]), child)
 
         self.outputs = {
             "api_url": api.api_url,

@@ -154,7 +154,8 @@ class Database(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(
                 parent=self,
                 protect=d.protect,
-                depends_on=log_groups,
+                # RDS checks the monitoring role's permissions when monitoring is switched on.
+                depends_on=[*log_groups, *(monitoring_role.ready if monitoring_role else [])],
                 additional_secret_outputs=["password"],
                 # Storage autoscaling grows allocated_storage; encryption, key, subnet group and database
                 # name cannot change in place (upstream ignores them too, so a stray edit never replaces
@@ -169,12 +170,12 @@ class Database(pulumi.ComponentResource):
             "dbname": DB_NAME, "engine": "postgres",
         })
         self.credentials_secret_arn = stored_secret(
-            f"{name}-credentials", d, args.key_arn, credentials, "Braintrust PostgreSQL credentials", self).arn
+            f"{name}-credentials", d, args.key_arn, credentials, "Braintrust PostgreSQL credentials", self)
         url = pulumi.Output.concat(
             "postgres://", USERNAME, ":", password.result, "@", instance.address, ":",
             instance.port.apply(str), "/", DB_NAME, "?sslmode=require")
         self.url_secret_arn = stored_secret(
-            f"{name}-url", d, args.key_arn, url, "Braintrust PostgreSQL URL (TLS required)", self).arn
+            f"{name}-url", d, args.key_arn, url, "Braintrust PostgreSQL URL (TLS required)", self)
         self.security_group_id = sg.id
         self.register_outputs({
             "address": self.address,

@@ -107,7 +107,10 @@ def build_gateway(name: str, args: GatewayArgs,
             f"{name}-cloudwatch", d, parent=parent, trust=trust("apigateway.amazonaws.com"),
             description="API Gateway writes access logs (region-wide account setting)",
             managed=["arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"])
-        account_settings.append(aws.apigateway.Account(f"{name}-account", cloudwatch_role_arn=role.arn, opts=child))
+        # API Gateway checks the role's permissions when the setting is saved.
+        account_settings.append(aws.apigateway.Account(
+            f"{name}-account", cloudwatch_role_arn=role.arn,
+            opts=pulumi.ResourceOptions(parent=parent, depends_on=role.ready)))
 
     rest_api = aws.apigateway.RestApi(
         f"{name}-rest",

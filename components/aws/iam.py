@@ -30,6 +30,24 @@ S3_OBJECT_RW = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:Delet
 S3_BUCKET_READ = ["s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:GetBucketLocation"]
 
 
+@dataclass(frozen=True)
+class ServiceRole:
+    """A role and its policies. AWS services check a role's permissions when it is handed to them
+    (Lambda in a VPC, RDS monitoring, flow logs, API Gateway logging), so users of the role must wait for
+    ``ready``, not just for the role."""
+
+    role: aws.iam.Role
+    grants: list[pulumi.Resource]
+
+    @property
+    def arn(self) -> pulumi.Output[str]:
+        return self.role.arn
+
+    @property
+    def ready(self) -> list[pulumi.Resource]:
+        return [self.role, *self.grants]
+
+
 def service_role(
     name: str,
     deployment: Deployment,
@@ -39,7 +57,7 @@ def service_role(
     parent: pulumi.Resource,
     inline: Mapping[str, pulumi.Input[str]] | None = None,
     managed: Sequence[str] = (),
-) -> aws.iam.Role:
+) -> ServiceRole:
     """An IAM role with the deployment's permissions boundary, tags, inline and managed policies."""
     role = aws.iam.Role(
         name,
@@ -50,22 +68,23 @@ def service_role(
         tags=deployment.tags_for(name),
         opts=pulumi.ResourceOptions(parent=parent),
     )
+    grants: list[pulumi.Resource] = []
     for policy_name, document in (inline or {}).items():
-        aws.iam.RolePolicy(
+        grants.append(aws.iam.RolePolicy(
             f"{name}-{policy_name}",
             role=role.id,
             name=policy_name,
             policy=document,
             opts=pulumi.ResourceOptions(parent=parent),
-        )
+        ))
     for arn in managed:
-        aws.iam.RolePolicyAttachment(
+        grants.append(aws.iam.RolePolicyAttachment(
             f"{name}-{arn.rsplit('/', 1)[-1]}",
             role=role.name,
             policy_arn=arn,
             opts=pulumi.ResourceOptions(parent=parent),
-        )
-    return role
+        ))
+    return ServiceRole(role, grants)
 
 
 @dataclass(frozen=True)
@@ -111,11 +130,11 @@ class IamArgs:
 class Iam(pulumi.ComponentResource):
     """Roles of the API tier (per function family), the quarantine, and the Brainstore instance profile."""
 
-    roles: dict[fn.Role, aws.iam.Role]
-    ai_proxy_invoke_role: aws.iam.Role
-    quarantine_invoke_role: aws.iam.Role | None
-    quarantine_function_role: aws.iam.Role | None
-    brainstore_role: aws.iam.Role
+    roles: dict[fn.Role, ServiceRole]
+    ai_proxy_invoke_role: ServiceRole
+    quarantine_invoke_role: ServiceRole | None
+    quarantine_function_role: ServiceRole | None
+    brainstore_role: ServiceRole
     brainstore_instance_profile: aws.iam.InstanceProfile
 
     def __init__(self, name: str, args: IamArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -157,14 +176,14 @@ class Iam(pulumi.ComponentResource):
             )
 
         by_role = {role: [s for s in args.functions if s.role is role] for role in fn.Role}
-        self.roles = {fn.Role.API: api_role}
-        aws.iam.RolePolicy(
+        api_role.grants.append(aws.iam.RolePolicy(
             f"{name}-api-policy",
-            role=api_role.id,
+            role=api_role.role.id,
             name="braintrust-api",
             policy=p.document(self._api_statements(args, by_role[fn.Role.API])),
             opts=pulumi.ResourceOptions(parent=self),
-        )
+        ))
+        self.roles = {fn.Role.API: api_role}
         for role, description in ((fn.Role.WORKER, "Braintrust background functions (CatchupETL, BillingCron)"),
                                   (fn.Role.MIGRATE, "Braintrust database migrations")):
             self.roles[role] = service_role(
@@ -197,7 +216,7 @@ class Iam(pulumi.ComponentResource):
         )
         self.brainstore_instance_profile = aws.iam.InstanceProfile(
             f"{name}-brainstore",
-            role=self.brainstore_role.name,
+            role=self.brainstore_role.role.name,
             tags=d.tags_for(f"{name}-brainstore"),
             opts=pulumi.ResourceOptions(parent=self),
         )

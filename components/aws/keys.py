@@ -45,12 +45,16 @@ def key_policy(account_id: str, region: str) -> str:
          "Action": use, "Resource": "*",
          "Condition": {"ArnLike": {
              "kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account_id}:log-group:*"}}},
-        # Auto Scaling launches Brainstore instances with CMK-encrypted EBS volumes.
-        {"Sid": "AutoScalingUsesKeyForEbs", "Effect": "Allow", "Principal": {"AWS": asg_role},
-         "Action": use, "Resource": "*"},
-        {"Sid": "AutoScalingCreatesGrantsForEbs", "Effect": "Allow", "Principal": {"AWS": asg_role},
+        # Auto Scaling launches Brainstore instances with CMK-encrypted EBS volumes. Its service-linked
+        # role is matched by ARN in a condition rather than named as principal: KMS rejects a policy that
+        # names a role that does not exist yet, and new accounts only get this one with their first group.
+        {"Sid": "AutoScalingUsesKeyForEbs", "Effect": "Allow", "Principal": {"AWS": "*"},
+         "Action": use, "Resource": "*",
+         "Condition": {"StringEquals": {"kms:CallerAccount": account_id}, "ArnEquals": {"aws:PrincipalArn": asg_role}}},
+        {"Sid": "AutoScalingCreatesGrantsForEbs", "Effect": "Allow", "Principal": {"AWS": "*"},
          "Action": "kms:CreateGrant", "Resource": "*",
-         "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}}},
+         "Condition": {"StringEquals": {"kms:CallerAccount": account_id}, "ArnEquals": {"aws:PrincipalArn": asg_role},
+                       "Bool": {"kms:GrantIsForAWSResource": "true"}}},
     ]
     return json.dumps({"Version": "2012-10-17", "Id": "braintrust-data-plane", "Statement": statements})
 

@@ -198,7 +198,7 @@ class Network(pulumi.ComponentResource):
             iam_role_arn=role.arn,
             max_aggregation_interval=60,
             tags=d.tags_for(f"{d.name}-{args.purpose}-flow-logs"),
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=role.ready),
         )
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_aws as aws
 
 from . import policies as p
 from .context import Deployment
@@ -40,7 +39,7 @@ class RemoteSupport(pulumi.ComponentResource):
         log_groups = [d.log_group_arn(f"/braintrust/{d.name}/*"), d.log_group_arn(f"/braintrust/{d.name}/*:*"),
                       d.log_group_arn(f"/aws/rds/instance/{d.name}-*"),
                       d.log_group_arn(f"/aws/rds/instance/{d.name}-*:*")]
-        role: aws.iam.Role = service_role(
+        role = service_role(
             f"{name}-role", d, trust=trust, parent=self,
             description=f"Braintrust support: read-only access to {d.name} logs",
             inline={"read-logs": p.document([

@@ -21,8 +21,11 @@ def generated_secret(name: str, length: int, parent: pulumi.Resource) -> random.
 
 
 def stored_secret(name: str, d: Deployment, key_arn: pulumi.Input[str], value: pulumi.Input[str],
-                  description: str, parent: pulumi.Resource) -> aws.secretsmanager.Secret:
-    """A Secrets Manager secret holding ``value``, encrypted with the CMK."""
+                  description: str, parent: pulumi.Resource) -> pulumi.Output[str]:
+    """A Secrets Manager secret holding ``value``, encrypted with the CMK; returns its ARN.
+
+    The ARN resolves only once the *value* is stored: whoever receives it (a function that reads it at
+    cold start, the migration run, a booting instance) cannot start before the secret is readable."""
     secret = aws.secretsmanager.Secret(
         name,
         description=description,
@@ -32,13 +35,13 @@ def stored_secret(name: str, d: Deployment, key_arn: pulumi.Input[str], value: p
         tags=d.tags_for(name),
         opts=pulumi.ResourceOptions(parent=parent),
     )
-    aws.secretsmanager.SecretVersion(
+    version = aws.secretsmanager.SecretVersion(
         name,
         secret_id=secret.id,
         secret_string=pulumi.Output.secret(value),
         opts=pulumi.ResourceOptions(parent=parent),
     )
-    return secret
+    return pulumi.Output.all(secret.arn, version.version_id).apply(lambda values: values[0])
 
 
 @dataclass(frozen=True)
@@ -64,11 +67,11 @@ class Secrets(pulumi.ComponentResource):
         cron_key = generated_secret(f"{name}-cron-key", 32, self)
         self.function_key_arn = stored_secret(
             f"{name}-function-key", d, args.key_arn, function_key.result,
-            "Braintrust function and service token signing key", self).arn
+            "Braintrust function and service token signing key", self)
         self.cron_key_arn = stored_secret(
-            f"{name}-cron-key", d, args.key_arn, cron_key.result, "Braintrust cron override key", self).arn
+            f"{name}-cron-key", d, args.key_arn, cron_key.result, "Braintrust cron override key", self)
         self.license_key_arn = stored_secret(
-            f"{name}-license-key", d, args.key_arn, args.license_key, "Brainstore license key", self).arn
+            f"{name}-license-key", d, args.key_arn, args.license_key, "Brainstore license key", self)
         self.register_outputs({
             "function_key_arn": self.function_key_arn,
             "cron_key_arn": self.cron_key_arn,

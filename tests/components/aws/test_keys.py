@@ -65,4 +65,17 @@ def test_key_policy_limits_logs_to_this_account_and_region():
     context = logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
     assert context == f"arn:aws:logs:eu-west-1:{AWS_ACCOUNT}:log-group:*"
     grant = next(s for s in policy["Statement"] if s["Sid"] == "AutoScalingCreatesGrantsForEbs")
-    assert grant["Condition"] == {"Bool": {"kms:GrantIsForAWSResource": "true"}}
+    assert grant["Condition"]["Bool"] == {"kms:GrantIsForAWSResource": "true"}
+
+
+def test_key_policy_admits_auto_scaling_only_by_role_arn_in_this_account():
+    """A principal that does not exist yet would make KMS reject the policy on a new account."""
+    policy = json.loads(key_policy(AWS_ACCOUNT, "us-east-1"))
+    role = (f"arn:aws:iam::{AWS_ACCOUNT}:role/aws-service-role/autoscaling.amazonaws.com/"
+            "AWSServiceRoleForAutoScaling")
+    for sid in ("AutoScalingUsesKeyForEbs", "AutoScalingCreatesGrantsForEbs"):
+        statement = next(s for s in policy["Statement"] if s["Sid"] == sid)
+        assert statement["Condition"]["ArnEquals"] == {"aws:PrincipalArn": role}
+        assert statement["Condition"]["StringEquals"] == {"kms:CallerAccount": AWS_ACCOUNT}
+    wildcard = [s for s in policy["Statement"] if s["Principal"] in ({"AWS": "*"}, "*")]
+    assert all("aws:PrincipalArn" in s["Condition"].get("ArnEquals", {}) for s in wildcard)
