@@ -80,7 +80,9 @@ class AwsDataPlane(pulumi.ComponentResource):
         quarantine_net: network.NetworkRefs | None = None
         if q.enabled and q.create_vpc:
             quarantine_network = network.Network(f"{name}-quarantine", network.NetworkArgs(
-                deployment=d, purpose="quarantine", cidr=q.vpc_cidr, nat=nat, key_arn=key_arn,
+                # One NAT: user functions need egress, not zone redundancy, and a second set of three
+                # Elastic IPs would exceed the default quota of five per region.
+                deployment=d, purpose="quarantine", cidr=q.vpc_cidr, nat="single", key_arn=key_arn,
                 flow_logs_retention_days=net.flow_logs_retention_days, zones=cfg.zones, data_subnets=False),
                 child)
             created_networks.append(quarantine_network)

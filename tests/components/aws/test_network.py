@@ -59,6 +59,8 @@ def test_nat_gateway_per_zone_in_production_single_in_staging(staging: Harness, 
 
     assert main_nats(production) == 3
     assert main_nats(staging) == 1
+    # the quarantine VPC has one NAT: six Elastic IPs would exceed the default quota of five
+    assert len(production.of_type("aws:ec2/eip:Eip")) == 4 and len(staging.of_type("aws:ec2/eip:Eip")) == 2
     routes = [r for r in production.of_type("aws:ec2/routeTable:RouteTable") if "-network-private-rt-" in r.name]
     assert len(routes) == 3 and all(r.inputs["routes"][0]["cidrBlock"] == "0.0.0.0/0" for r in routes)
 
