@@ -45,7 +45,8 @@ class ClusterArgs:
 class Cluster(pulumi.ComponentResource):
     name: pulumi.Output[str]
     location: str
-    endpoint: pulumi.Output[str]
+    endpoint: pulumi.Output[str]  # what clients (Pulumi, kubectl) connect to
+    dns_endpoint: bool  # endpoint is the DNS name (publicly trusted certificate, not the cluster CA)
     ca_certificate: pulumi.Output[str]
     node_service_account: pulumi.Output[str]
     workload_pool: str
@@ -58,6 +59,10 @@ class Cluster(pulumi.ComponentResource):
         self.location = args.region if args.regional else args.zones[0]
         node_zones = list(args.zones) if args.regional else [args.zones[0]]
         self.workload_pool = f"{args.project_id}.svc.id.goog"
+        cfg = args.config
+        # No IP allow-list and no private endpoint: reach the control plane through its DNS name, which
+        # authorizes every request with IAM, instead of leaving the IP endpoint open to the internet.
+        self.dns_endpoint = not cfg.private_endpoint and not cfg.authorized_networks
 
         node_sa = gcp.serviceaccount.Account(
             f"{name}-nodes-sa",
@@ -76,7 +81,6 @@ class Cluster(pulumi.ComponentResource):
             )
             for role in NODE_ROLES
         ]
-        cfg = args.config
         cluster = gcp.container.Cluster(
             f"{name}-cluster",
             name=f"{dn}-gke",
@@ -98,6 +102,8 @@ class Cluster(pulumi.ComponentResource):
                     enabled=True
                 ),
             ),
+            # The IP endpoint admits only the authorized networks; with none listed it admits nobody from
+            # outside and operators (and Pulumi) use the IAM-gated DNS endpoint instead.
             master_authorized_networks_config=gcp.container.ClusterMasterAuthorizedNetworksConfigArgs(
                 cidr_blocks=[
                     gcp.container.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs(
@@ -106,7 +112,12 @@ class Cluster(pulumi.ComponentResource):
                     for i, net in enumerate(cfg.authorized_networks)
                 ],
                 gcp_public_cidrs_access_enabled=False,
-            ) if cfg.authorized_networks else None,
+            ) if cfg.authorized_networks or self.dns_endpoint else None,
+            control_plane_endpoints_config=gcp.container.ClusterControlPlaneEndpointsConfigArgs(
+                dns_endpoint_config=gcp.container.ClusterControlPlaneEndpointsConfigDnsEndpointConfigArgs(
+                    allow_external_traffic=True
+                )
+            ) if self.dns_endpoint else None,
             release_channel=gcp.container.ClusterReleaseChannelArgs(channel=cfg.release_channel),
             workload_identity_config=gcp.container.ClusterWorkloadIdentityConfigArgs(
                 workload_pool=self.workload_pool
@@ -172,10 +183,16 @@ class Cluster(pulumi.ComponentResource):
             spec.name: self._pool(name, spec, args, cluster, node_sa, len(node_zones)) for spec in args.pools
         }
         self.name = cluster.name
-        self.endpoint = (
-            cluster.private_cluster_config.apply(lambda c: c.private_endpoint if c and c.private_endpoint else "")
-            if cfg.private_endpoint else cluster.endpoint
-        )
+        if self.dns_endpoint:
+            self.endpoint = cluster.control_plane_endpoints_config.apply(
+                lambda c: (c.dns_endpoint_config.endpoint or "") if c and c.dns_endpoint_config else ""
+            )
+        elif cfg.private_endpoint:
+            self.endpoint = cluster.private_cluster_config.apply(
+                lambda c: c.private_endpoint if c and c.private_endpoint else ""
+            )
+        else:
+            self.endpoint = cluster.endpoint
         self.ca_certificate = cluster.master_auth.cluster_ca_certificate
         self.node_service_account = node_sa.email
         self.register_outputs({

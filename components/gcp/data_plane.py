@@ -135,7 +135,8 @@ class GcpDataPlane(pulumi.ComponentResource):
         node_pools = cluster.node_pools
         workloads = GcpWorkloads(f"{dn}-workloads", GcpWorkloadsArgs(
             deployment_name=dn, project_id=project, region=region, cluster_name=cluster.name,
-            cluster_location=cluster.location, endpoint=cluster.endpoint, ca_certificate=cluster.ca_certificate,
+            cluster_location=cluster.location, endpoint=cluster.endpoint,
+            ca_certificate=None if cluster.dns_endpoint else cluster.ca_certificate,
             subnetwork_id=network.subnetwork_id, labels=labels,
             allowed_cidrs=tuple(cfg.ingress.allowed_cidrs),
             workloads=WorkloadsArgs(

@@ -123,6 +123,7 @@ class Network(pulumi.ComponentResource):
             address_type="INTERNAL",
             prefix_length=cfg.private_service_access_prefix_length,
             description="Private service access: Cloud SQL and Memorystore private IPs",
+            labels=args.labels,
             opts=child,
         )
         psa = gcp.servicenetworking.Connection(

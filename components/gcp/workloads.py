@@ -20,15 +20,18 @@ from components.kubernetes.workloads import Workloads
 AUTH_PLUGIN = "gke-gcloud-auth-plugin"
 
 
-def kubeconfig(cluster_id: str, endpoint: str, ca_certificate: str) -> str:
-    """A kubeconfig for one cluster that authenticates through the GKE auth plugin (exec credential)."""
+def kubeconfig(cluster_id: str, endpoint: str, ca_certificate: str | None) -> str:
+    """A kubeconfig for one cluster that authenticates through the GKE auth plugin (exec credential).
+
+    ``ca_certificate`` None: the endpoint (GKE's DNS endpoint) serves a publicly trusted certificate.
+    """
+    cluster: dict[str, str] = {"server": f"https://{endpoint}"}
+    if ca_certificate:
+        cluster["certificate-authority-data"] = ca_certificate
     return json.dumps({
         "apiVersion": "v1",
         "kind": "Config",
-        "clusters": [{"name": cluster_id, "cluster": {
-            "server": f"https://{endpoint}",
-            "certificate-authority-data": ca_certificate,
-        }}],
+        "clusters": [{"name": cluster_id, "cluster": cluster}],
         "users": [{"name": cluster_id, "user": {"exec": {
             "apiVersion": "client.authentication.k8s.io/v1beta1",
             "command": AUTH_PLUGIN,
@@ -49,7 +52,7 @@ class GcpWorkloadsArgs:
     cluster_name: pulumi.Input[str]
     cluster_location: str
     endpoint: pulumi.Input[str]
-    ca_certificate: pulumi.Input[str]
+    ca_certificate: pulumi.Input[str] | None  # None for the DNS endpoint
     subnetwork_id: pulumi.Input[str]
     labels: dict[str, str]
     # Everything except the load balancer, which this component completes with a reserved internal IP.
@@ -67,7 +70,7 @@ class GcpWorkloads(pulumi.ComponentResource):
         super().__init__("braintrust:gcp:Workloads", name, None, opts)
         cluster_id = f"{args.project_id}/{args.cluster_location}/{args.deployment_name}-gke"
         config = pulumi.Output.all(args.endpoint, args.ca_certificate).apply(
-            lambda parts: kubeconfig(cluster_id, parts[0], parts[1])
+            lambda parts: kubeconfig(cluster_id, parts[0], parts[1] or None)
         )
         self.provider = k8s.Provider(
             f"{name}-provider",

@@ -15,6 +15,7 @@ FAKE_REDIS_CA = "-----BEGIN CERTIFICATE-----\nFAKE-MEMORYSTORE-CA\n-----END CERT
 FAKE_REDIS_AUTH = "GENERATED-REDIS-AUTH-7f3a9c"
 FAKE_CLUSTER_ENDPOINT = "34.118.0.10"
 FAKE_CLUSTER_PRIVATE_ENDPOINT = "172.16.0.2"
+FAKE_CLUSTER_DNS_ENDPOINT = "gke-0123456789abcdef-123456789012.us-central1.gke.goog"
 FAKE_ILB_IP = "10.0.0.50"
 FAKE_PUBLIC_IP = "34.120.0.1"
 GENERATED_PREFIX = "GENERATED-SECRET-"
@@ -115,8 +116,11 @@ def _cluster(args: MockResourceArgs, region: str) -> dict[str, Any]:
     private = dict(args.inputs.get("privateClusterConfig") or {})
     private["privateEndpoint"] = FAKE_CLUSTER_PRIVATE_ENDPOINT
     location = args.inputs["location"]
+    endpoints = dict(args.inputs.get("controlPlaneEndpointsConfig") or {})
+    endpoints["dnsEndpointConfig"] = {**(endpoints.get("dnsEndpointConfig") or {}),
+                                      "endpoint": FAKE_CLUSTER_DNS_ENDPOINT}
     return {"endpoint": FAKE_CLUSTER_ENDPOINT, "masterAuth": {"clusterCaCertificate": ca},
-            "privateClusterConfig": private,
+            "privateClusterConfig": private, "controlPlaneEndpointsConfig": endpoints,
             "id": f"projects/{_project(args)}/locations/{location}/clusters/{args.inputs['name']}"}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from components.gcp.workloads import AUTH_PLUGIN
-from tests.support.fakes_gcp import FAKE_CLUSTER_ENDPOINT, FAKE_CLUSTER_PRIVATE_ENDPOINT
+from tests.support.fakes_gcp import FAKE_CLUSTER_DNS_ENDPOINT, FAKE_CLUSTER_ENDPOINT, FAKE_CLUSTER_PRIVATE_ENDPOINT
 from tests.support.harness import Harness
 from tests.support.stacks import build_stack
 
@@ -19,9 +19,20 @@ def test_kubeconfig_authenticates_through_the_gke_plugin_only(stack: Harness) ->
     (user,) = config["users"]
     assert user["user"] == {"exec": user["user"]["exec"]}  # no token, password or client key
     assert user["user"]["exec"]["command"] == AUTH_PLUGIN
-    (cluster,) = config["clusters"]
-    assert cluster["cluster"]["server"] == f"https://{FAKE_CLUSTER_ENDPOINT}"
-    assert cluster["cluster"]["certificate-authority-data"]
+
+
+def test_kubeconfig_targets_the_endpoint_the_config_allows(staging: Harness, production: Harness) -> None:
+    # production lists authorized networks: their IP endpoint, verified against the cluster CA
+    (prod,) = _kubeconfig(production)["clusters"]
+    assert prod["cluster"]["server"] == f"https://{FAKE_CLUSTER_ENDPOINT}"
+    assert prod["cluster"]["certificate-authority-data"]
+    # staging lists none: the IAM-gated DNS endpoint (publicly trusted certificate), IP endpoint closed
+    (stg,) = _kubeconfig(staging)["clusters"]
+    assert stg["cluster"] == {"server": f"https://{FAKE_CLUSTER_DNS_ENDPOINT}"}
+    cluster = staging.one("gcp:container/cluster:Cluster").inputs
+    assert cluster["controlPlaneEndpointsConfig"]["dnsEndpointConfig"]["allowExternalTraffic"] is True
+    assert cluster["masterAuthorizedNetworksConfig"] == {"cidrBlocks": [], "gcpPublicCidrsAccessEnabled": False}
+    assert "controlPlaneEndpointsConfig" not in production.one("gcp:container/cluster:Cluster").inputs
 
 
 def test_provider_identity_is_stable(stack: Harness) -> None:
