@@ -182,6 +182,7 @@ class GcpDataPlane(pulumi.ComponentResource):
             "gke_location": location,
             "get_credentials": cluster.name.apply(
                 lambda n: f"gcloud container clusters get-credentials {n} --location {location} --project {project}"
+                + (" --dns-endpoint" if cluster.dns_endpoint else "")
             ),
             "network": network.network_id,
             "postgres_instance": database.instance_name,

@@ -63,3 +63,8 @@ def test_private_control_plane_uses_the_private_endpoint() -> None:
     h = build_stack("gcp-staging", mutate=private)
     assert h.one("gcp:container/cluster:Cluster").inputs["privateClusterConfig"]["enablePrivateEndpoint"] is True
     assert _kubeconfig(h)["clusters"][0]["cluster"]["server"] == f"https://{FAKE_CLUSTER_PRIVATE_ENDPOINT}"
+
+
+def test_get_credentials_output_matches_the_endpoint(staging: Harness, production: Harness) -> None:
+    assert staging.outputs["get_credentials"].endswith("--dns-endpoint")
+    assert "--dns-endpoint" not in production.outputs["get_credentials"]
