@@ -125,6 +125,7 @@ def build_gateway(name: str, args: GatewayArgs,
     table = routes(args.ai_proxy_in_gateway)
     resources: dict[str, pulumi.Input[str]] = {"/": rest_api.root_resource_id}
     wiring: list[pulumi.Resource] = []
+    targets: list[pulumi.Output[str]] = []
     for route in sorted(table, key=lambda r: r.path.count("/")):
         if route.path != "/":
             parent_path, _, part = route.path.rpartition("/")
@@ -136,22 +137,24 @@ def build_gateway(name: str, args: GatewayArgs,
             f"{name}-any{_slug(route.path)}", rest_api=rest_api.id, resource_id=resources[route.path],
             http_method="ANY", authorization="NONE", opts=child)
         streaming = route.target is Target.AI_PROXY
+        uri = integration_uri(d.region, args.alias_arns[route.target], streaming)
         integration = aws.apigateway.Integration(
             f"{name}-to{_slug(route.path)}",
             rest_api=rest_api.id, resource_id=resources[route.path], http_method=method.http_method,
             type="AWS_PROXY", integration_http_method="POST",
-            uri=integration_uri(d.region, args.alias_arns[route.target], streaming),
+            uri=uri,
             response_transfer_mode="STREAM" if streaming else None,
             timeout_milliseconds=STREAM_TIMEOUT_MS if streaming else None,
             content_handling=None if streaming else "CONVERT_TO_TEXT",
             opts=child)
         wiring += [method, integration]
+        targets.append(pulumi.Output.concat(route.path, " ", uri))
 
     deployment = aws.apigateway.Deployment(
         f"{name}-deployment", rest_api=rest_api.id, description="Braintrust API routes",
-        # A new deployment whenever the route table changes (the stage then points to it).
-        triggers={"routes": hashlib.sha256(repr(sorted((r.path, r.target.value) for r in table)).encode())
-                  .hexdigest()},
+        # A new deployment (which the stage then serves) whenever a route or its target changes.
+        triggers={"routes": pulumi.Output.all(*targets).apply(
+            lambda lines: hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest())},
         opts=pulumi.ResourceOptions(parent=parent, depends_on=wiring))
     stage = aws.apigateway.Stage(
         f"{name}-stage", rest_api=rest_api.id, deployment=deployment.id, stage_name=STAGE,

@@ -202,3 +202,11 @@ def test_opting_into_the_public_function_url_restores_upstream_routing():
     assert len(h.of_type("aws:apigateway/integration:Integration")) == len(routes(ai_proxy_in_gateway=False))
     env = environment(function(h, fn.API_HANDLER))
     assert env["AI_PROXY_FN_URL"].endswith(".lambda-url.us-east-1.on.aws/")
+
+
+def test_api_deployment_changes_with_its_routes(staging: Harness):
+    """The stage serves a deployment; a route or target change must create a new one."""
+    trigger = staging.one("aws:apigateway/deployment:Deployment").inputs["triggers"]["routes"]
+    other = build_stack("aws-staging", mutate=aws_set("expose_ai_proxy_function_url", True))
+    assert len(trigger) == 64
+    assert other.one("aws:apigateway/deployment:Deployment").inputs["triggers"]["routes"] != trigger

@@ -33,6 +33,10 @@ def test_every_resource_is_unique_and_uses_the_explicit_providers(stack: Harness
     stack.assert_explicit_providers()
     providers = {r.typ for r in stack.resources if r.typ.startswith("pulumi:providers:")}
     assert providers == {"pulumi:providers:aws", "pulumi:providers:random"}
+    # Data sources too: stacks disable default providers, so an invoke without one fails at `pulumi up`.
+    assert stack.mocks.calls
+    for call in stack.mocks.calls:
+        assert "pulumi:providers:aws::" in (call.provider or ""), f"{call.token} uses the default provider"
 
 
 def test_every_taggable_resource_carries_the_deployment_tags_and_a_name(
@@ -182,3 +186,10 @@ def test_permissions_boundary_reaches_every_role(boundary: str):
 
 def test_without_a_boundary_no_role_claims_one(production: Harness):
     assert all("permissionsBoundary" not in r.inputs for r in production.of_type("aws:iam/role:Role"))
+
+
+def test_preview_builds_the_same_resources(production: Harness):
+    """In a first `pulumi preview` computed values are unknown: nothing may depend on them to exist."""
+    preview = build_stack("aws-production", preview=True)
+    assert sorted((r.typ, r.name) for r in preview.resources) == sorted(
+        (r.typ, r.name) for r in production.resources)
