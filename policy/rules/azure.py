@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from pulumi_policy import Severity
 
 from .common import (
     ADVISORY,
     MANDATORY,
+    SIZE_TAG,
     Config,
     Resource,
     ResourceRule,
     Setting,
+    StackRule,
+    StackViolation,
     as_strings,
     is_anywhere,
     is_map,
@@ -44,6 +47,14 @@ NSG = "azure-native:network:NetworkSecurityGroup"
 SECURITY_RULE = "azure-native:network:SecurityRule"
 
 ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment"
+LOCKS = (
+    "azure-native:authorization:ManagementLockByScope",
+    "azure-native:authorization:ManagementLockAtResourceLevel",
+    "azure-native:authorization:ManagementLockAtResourceGroupLevel",
+)
+RESOURCE_GROUP = "azure-native:resources:ResourceGroup"
+# Azure has no deletion-protection flag on these; a CanNotDelete lock is the cloud-level guard.
+LOCKED_IN_PRODUCTION = (PG_SERVER, MANAGED_REDIS, REDIS, STORAGE_ACCOUNT, VAULT)
 CLI_SCRIPT = "azure-native:resources:AzureCliScript"
 POWERSHELL_SCRIPT = "azure-native:resources:AzurePowerShellScript"
 # Built-in roles that administer everything in their scope (role definition GUIDs are global constants).
@@ -468,6 +479,34 @@ IDENTITY_RULES = [
     ),
 ]
 
-RULES: list[ResourceRule] = [
+def _locks(resources: Sequence[Resource], _: Config) -> Iterator[StackViolation]:
+    locks = [r for r in resources if r.type in LOCKS and r.get("level") == "CanNotDelete"]
+    groups = {r.urn for r in resources if r.type == RESOURCE_GROUP}
+    locked_groups = {g for g in groups if any(g in lock.dependencies for lock in locks)}
+    for r in resources:
+        if r.type not in LOCKED_IN_PRODUCTION or (r.tags or {}).get(SIZE_TAG) == "staging":
+            continue
+        own = any(r.urn in lock.dependencies for lock in locks)
+        in_locked_group = any(g in r.dependencies for g in locked_groups)
+        if not (own or in_locked_group):
+            yield StackViolation(f"{r.name} has no CanNotDelete management lock in production "
+                                 "(Azure's only deletion protection for it)", r.urn)
+
+
+LOCK_RULES = [
+    StackRule(
+        "azure-production-delete-locks",
+        family=FAMILY,
+        description="Production PostgreSQL, Redis, storage accounts and Key Vaults carry a CanNotDelete lock.",
+        severity=Severity.HIGH, enforcement=MANDATORY,
+        remediation="azure_native.authorization.ManagementLockByScope(scope=<resource id>, level='CanNotDelete') "
+                    "in production; danger_disable_deletion_protection removes it (and this rule must then be "
+                    "disabled in the pack config).",
+        types=(*LOCKED_IN_PRODUCTION, *LOCKS, RESOURCE_GROUP), check=_locks,
+    ),
+]
+
+RULES: list[ResourceRule | StackRule] = [
     *PG_RULES, *REDIS_RULES, *STORAGE_RULES, *VAULT_RULES, *AKS_RULES, *NETWORK_RULES, *IDENTITY_RULES,
+    *LOCK_RULES,
 ]

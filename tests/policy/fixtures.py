@@ -478,6 +478,7 @@ NSG = "azure-native:network:NetworkSecurityGroup"
 ROLE = "azure-native:authorization:RoleAssignment"
 ROLE_DEF = "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/"
 SCRIPT = "azure-native:resources:AzureCliScript"
+LOCK = "azure-native:authorization:ManagementLockByScope"
 
 AZURE: dict[str, Fixtures] = {
     "azure-postgres-private": Fixtures(
@@ -597,6 +598,20 @@ AZURE: dict[str, Fixtures] = {
         good=[R(SCRIPT, {"kind": "AzureCLI", "scriptContent": 'az postgres flexible-server restart --ids "$SERVER_ID"',
                          "environmentVariables": [{"name": "SERVER_ID", "value": "/subscriptions/s/x"},
                                                   {"name": "PG_PASSWORD", "secureValue": "hunter2"}]})],
+    ),
+    "azure-production-delete-locks": Fixtures(
+        bad=[[R(PG, PG_GOOD, name="pg")],
+             [R(PG, PG_GOOD, name="pg"),
+              R(LOCK, {"scope": "/x/pg", "level": "ReadOnly"}, name="lock", depends=("pg",))],
+             [R(ACCOUNT, ACCOUNT_GOOD, name="sa"), R(PG, PG_GOOD, name="pg"),
+              R(LOCK, {"scope": "/x/pg", "level": "CanNotDelete"}, name="lock", depends=("pg",))]],
+        good=[[R(PG, PG_GOOD, name="pg"),
+               R(LOCK, {"scope": "/x/pg", "level": "CanNotDelete", "notes": "x"}, name="lock", depends=("pg",))],
+              [R("azure-native:resources:ResourceGroup", {"tags": PROD}, name="rg"),
+               R(PG, PG_GOOD, name="pg", depends=("rg",)), R(VAULT, {"properties": VAULT_PROPS, "tags": PROD},
+                                                             name="kv", depends=("rg",)),
+               R(LOCK, {"scope": "/x/rg", "level": "CanNotDelete"}, name="lock", depends=("rg",))],
+              [R(PG, {**PG_GOOD, "tags": STG}, name="pg")]],
     ),
     "azure-nsg-no-public-ingress": Fixtures(
         bad=[R(NSG, {"securityRules": [{"name": "ssh", "direction": "Inbound", "access": "Allow",

@@ -72,3 +72,14 @@ def build(name: str, mutate: Callable[[dict[str, Any]], None] | None = None,
 def built(name: str) -> Built:
     """Each real stack is built once per test session (a build takes ~15 s)."""
     return build(name)
+
+
+def _all_danger(values: dict[str, Any]) -> None:
+    values["danger_disable_deletion_protection"] = True
+    values["danger_skip_final_snapshot"] = True
+
+
+@cache
+def built_dangerous(name: str) -> Built:
+    """The stack with both deletion danger switches on (what a deliberate teardown looks like)."""
+    return build(name, mutate=_all_danger)

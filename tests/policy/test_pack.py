@@ -23,7 +23,7 @@ from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 from policy.offline import Recorded, check
 from policy.rules import PACK_NAME, POLICIES
 
-from .support import BY_NAME, build
+from .support import BY_NAME, built_dangerous
 
 ROOT = Path(__file__).resolve().parents[2]
 PACK = ROOT / "policy"
@@ -122,11 +122,7 @@ def _served_violations(analyzer: Any, resources: list[Recorded]) -> set[tuple[st
 
 def test_real_analyzer_agrees_with_the_offline_runner(analyzer: Any):
     """Same stack, same verdicts: the offline runner is a faithful stand-in for `pulumi preview`."""
-    def danger(values: dict) -> None:  # a production stack with violations to compare
-        values["danger_disable_deletion_protection"] = True
-        values["danger_skip_final_snapshot"] = True
-
-    resources = build("aws-production", mutate=danger).resources
+    resources = built_dangerous("aws-production").resources  # a production stack with violations
     offline = {(v.policy, v.urn or "", f"{v.description}\n{v.message}") for v in check(resources).violations}
     served = _served_violations(analyzer, resources)
     assert offline, "the comparison needs violations to compare"

@@ -13,7 +13,7 @@ from policy.rules.multicloud import TAGGABLE
 from tests.support.stacks import stack_names
 
 from .sdk import inputs
-from .support import build, built
+from .support import built, built_dangerous
 
 STACKS = stack_names()
 
@@ -70,10 +70,7 @@ def test_every_taggable_type_built_is_checked_for_tags(stack: str):
 def test_the_runner_catches_a_real_defect_and_prints_it_like_the_cli():
     """End to end on a real stack: turning the danger switch on trips the protection rules, which a
     user must then disable in the pack config on purpose (the second key)."""
-    def danger(values: dict) -> None:
-        values["danger_disable_deletion_protection"] = True
-
-    dangerous = build("aws-production", mutate=danger)
+    dangerous = built_dangerous("aws-production")
     fired = {v.policy for v in dangerous.report.mandatory}
     assert {"aws-rds-deletion-safeguards", "stateful-resources-protected"} <= fired
     text = dangerous.report.render()
