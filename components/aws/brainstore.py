@@ -83,7 +83,8 @@ def cache_size(sku_name: str, fraction: float) -> str:
 
 def architecture(sku_name: str) -> str:
     sku = skus.lookup(Cloud.AWS, skus.Kind.COMPUTE, sku_name)
-    assert sku is not None and sku.arch is not None, f"unknown Brainstore instance type {sku_name}"
+    if sku is None or sku.arch is None:
+        raise ValueError(f"unknown Brainstore instance type {sku_name} (add it to components/sizing/skus.py)")
     return sku.arch.value
 
 

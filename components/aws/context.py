@@ -29,10 +29,9 @@ class Deployment:
         """Deployment tags plus the console `Name` (and any resource-specific tags; ours win)."""
         return tagging.merged(self.tags, {"Name": name, **more})
 
-    def arn(self, service: str, resource: str, *, regional: bool = True) -> pulumi.Output[str]:
-        """An ARN in this account (and region), for policies that must name resources created later."""
-        region = self.region if regional else ""
-        return pulumi.Output.concat(f"arn:{PARTITION}:{service}:{region}:", self.account_id, f":{resource}")
+    def arn(self, service: str, resource: str) -> pulumi.Output[str]:
+        """An ARN in this account and region, for policies that must name resources created later."""
+        return pulumi.Output.concat(f"arn:{PARTITION}:{service}:{self.region}:", self.account_id, f":{resource}")
 
     def log_group_arn(self, log_group: str) -> pulumi.Output[str]:
         return self.arn("logs", f"log-group:{log_group}")

@@ -55,7 +55,7 @@ class DatabaseArgs:
     extra_security_group_ids: list[str] = field(default_factory=list)
 
 
-def parameters(size: DatabaseSize, statement_timeout_ms: int) -> list[aws.rds.ParameterGroupParameterArgs]:
+def parameters(statement_timeout_ms: int) -> list[aws.rds.ParameterGroupParameterArgs]:
     reboot = "pending-reboot"
     return [
         aws.rds.ParameterGroupParameterArgs(name="rds.force_ssl", value="1", apply_method=reboot),
@@ -89,7 +89,7 @@ class Database(pulumi.ComponentResource):
             tags=d.tags_for(f"{d.name}-postgres"), opts=child)
         params = aws.rds.ParameterGroup(
             f"{name}-params", family=f"postgres{size.version}", description=f"{d.name} PostgreSQL",
-            parameters=parameters(size, args.statement_timeout_ms),
+            parameters=parameters(args.statement_timeout_ms),
             tags=d.tags_for(f"{d.name}-postgres"), opts=child)
         monitoring_role = None
         if args.monitoring_interval_seconds:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from components.aws import functions as fn
 from components.aws.edge import AI_PROXY_PATTERNS, routes
 from components.config import DataPlaneConfig
@@ -210,3 +212,8 @@ def test_api_deployment_changes_with_its_routes(staging: Harness):
     other = build_stack("aws-staging", mutate=aws_set("expose_ai_proxy_function_url", True))
     assert len(trigger) == 64
     assert other.one("aws:apigateway/deployment:Deployment").inputs["triggers"]["routes"] != trigger
+
+
+def test_private_only_ingress_is_refused_on_aws():
+    with pytest.raises(Exception, match="private_only is not available on AWS"):
+        build_stack("aws-staging", mutate=aws_set(".ingress.private_only", True))

@@ -172,3 +172,10 @@ def test_renderer_refuses_missing_or_unknown_values():
         render_user_data({k: v for k, v in SAMPLE.items() if k != "REGION"})
     with pytest.raises(ValueError, match="unknown"):
         render_user_data({**SAMPLE, "SURPRISE": "1"})
+
+
+def test_the_ami_follows_the_instance_architecture():
+    h = build_stack("aws-production", mutate=aws_set(".brainstore.writer.sku", "c6id.8xlarge"))
+    images = {t.inputs["instanceType"]: t.inputs["imageId"] for t in h.of_type(TEMPLATE_TYPE)}
+    assert images["c6id.8xlarge"].endswith("al2023-ami-kernel-default-x86_64")
+    assert images["c8gd.8xlarge"].endswith("al2023-ami-kernel-default-arm64")

@@ -129,3 +129,8 @@ def test_bring_your_own_quarantine_vpc_is_used_as_is():
     assert [env[f"QUARANTINE_PRIVATE_SUBNET_{i}_ID"] for i in (1, 2, 3)] == [*BYO_QUARANTINE_SUBNETS, ""]
     group = next(g for g in h.of_type("aws:ec2/securityGroup:SecurityGroup") if g.name.endswith("-sg-quarantine"))
     assert group.inputs["vpcId"] == BYO_QUARANTINE_VPC
+
+
+def test_a_single_zone_is_refused_because_rds_and_redis_need_two():
+    with pytest.raises(Exception, match="at least 2 availability zones"):
+        build_stack("aws-staging", mutate=aws_set(".zones", ["us-east-1a"]))
