@@ -59,10 +59,23 @@ class Built:
         return {r.type for r in self.resources}
 
 
+class BuildFailedError(AssertionError):
+    """The stack did not build (e.g. its cloud is not built yet): reported once, without the engine's
+    thread-spanning traceback, and remembered so each dependent test fails fast."""
+
+
+_FAILED: dict[tuple[str, str], str] = {}
+
+
 def build(name: str, mutate: Callable[[dict[str, Any]], None] | None = None,
-          today: dt.date = FIXED_TODAY) -> Built:
+          today: dt.date = FIXED_TODAY, *, key: str = "") -> Built:
+    if (name, key) in _FAILED:
+        raise BuildFailedError(_FAILED[(name, key)])
     try:
         resources = recorded_from_run(build_stack(name, mutate=mutate, today=today))
+    except Exception as error:
+        _FAILED[(name, key)] = f"stack {name} does not build: {type(error).__name__}: {error}"[:4000]
+        raise BuildFailedError(_FAILED[(name, key)]) from None
     finally:
         reset_runtime()  # builds may run inside a test that builds again
     return Built(name, resources, check(resources))
@@ -82,4 +95,4 @@ def _all_danger(values: dict[str, Any]) -> None:
 @cache
 def built_dangerous(name: str) -> Built:
     """The stack with both deletion danger switches on (what a deliberate teardown looks like)."""
-    return build(name, mutate=_all_danger)
+    return build(name, mutate=_all_danger, key="danger")
