@@ -57,6 +57,24 @@ def _sku_rows(
     return sku, []
 
 
+# GCP PD-SSD gives 30 IOPS per GB; AWS gp3 below 400 GB is fixed at a 3,000 IOPS baseline.
+GCP_PD_SSD_IOPS_PER_GB = 30
+AWS_GP3_PROVISIONABLE_FROM_GB = 400
+AWS_GP3_SMALL_BASELINE_IOPS = 3000
+
+
+def storage_iops(cloud: Cloud, requested: int, storage_gb: int, sku: Sku | None) -> int:
+    """IOPS the database will really get: what is asked for, bounded by the disk and the instance."""
+    effective = requested
+    if cloud is Cloud.GCP:
+        effective = min(effective, GCP_PD_SSD_IOPS_PER_GB * storage_gb)
+    if cloud is Cloud.AWS and storage_gb < AWS_GP3_PROVISIONABLE_FROM_GB:
+        effective = min(effective, AWS_GP3_SMALL_BASELINE_IOPS)
+    if sku is not None and sku.max_iops:
+        effective = min(effective, sku.max_iops)
+    return effective
+
+
 def _brainstore_role(
     cloud: Cloud, size: Size, role: str, spec: BrainstoreRoleSize
 ) -> list[Row]:
@@ -87,8 +105,7 @@ def check(cloud: Cloud, size: Size, sizing: Sizing) -> list[Row]:
         rows.append(_at_least("postgres", "vCPU", "postgres.sku", seed.postgres.vcpu, sku.vcpu))
         rows.append(_at_least("postgres", "memory", "postgres.sku", seed.postgres.memory_gb, sku.memory_gib, " GB"))
     rows.append(_at_least("postgres", "storage", "postgres.storage_gb", seed.postgres.storage_gb, pg.storage_gb, " GB"))
-    # Effective IOPS: what the storage is provisioned for, capped by the instance where published.
-    effective_iops = min(pg.iops, sku.max_iops) if sku is not None and sku.max_iops else pg.iops
+    effective_iops = storage_iops(cloud, pg.iops, pg.storage_gb, sku)
     rows.append(_at_least("postgres", "IOPS", "postgres.iops", seed.postgres.iops, effective_iops))
     rows.append(_at_least("postgres", "version", "postgres.version", seed.postgres.min_version, pg.version))
     if pg.max_storage_gb < pg.storage_gb:

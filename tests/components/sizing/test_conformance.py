@@ -93,3 +93,15 @@ def test_a_staging_sku_fails_the_production_row():
     failed = {(r.component, r.item) for r in conformance.failures(Cloud.AWS, Size.PRODUCTION, small)}
     assert {("brainstore reader", "vCPU"), ("brainstore reader", "memory"),
             ("brainstore reader", "local NVMe")} <= failed
+
+
+@pytest.mark.parametrize(("cloud", "requested", "storage_gb", "sku_name", "expected"), [
+    (Cloud.AWS, 15000, 1000, "db.r8g.2xlarge", 15000),
+    (Cloud.AWS, 6000, 200, "db.r8g.large", 3000),  # gp3 < 400 GB: fixed 3,000 baseline
+    (Cloud.GCP, 40000, 1000, "db-perf-optimized-N-8", 15000),  # 8 vCPU instance cap
+    (Cloud.GCP, 15000, 300, "db-perf-optimized-N-16", 9000),  # 30 IOPS per GB
+    (Cloud.AZURE, 16000, 8192, "Standard_E8ds_v5", 12800),  # VM cap
+])
+def test_storage_iops_is_bounded_by_disk_and_instance(cloud, requested, storage_gb, sku_name, expected):
+    sku = skus.lookup(cloud, Kind.DATABASE, sku_name)
+    assert conformance.storage_iops(cloud, requested, storage_gb, sku) == expected
