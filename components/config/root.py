@@ -20,8 +20,11 @@ from components.sizing.model import Sizing
 from .access import ControlPlaneConfig, IngressConfig, OrgConfig, RemoteSupportConfig, TelemetryConfig
 from .aws import SUPPORTED_REGIONS, AwsConfig
 from .azure import AzureConfig
+from .azure import ingress_problems as azure_ingress_problems
+from .azure import postgres_storage_problems as azure_postgres_storage_problems
 from .common import Cloud, DnsLabel, Size, StrictModel, UniqueSuffix, label_safe
 from .gcp import GcpConfig
+from .gcp import ingress_problems as gcp_ingress_problems
 from .release import ReleaseConfig, release_freshness
 from .sizing import (
     ApiOverride,
@@ -253,8 +256,29 @@ def cross_field_problems(cfg: DataPlaneConfig, today: dt.date) -> list[Problem]:
     ):
         add("ingress.waf_acl", "must be a CLOUDFRONT-scope WAFv2 web ACL ARN (us-east-1, global/webacl)")
 
+    # --- cloud-specific rules that span sections (also re-checked by each data plane) ---
+    problems += _cloud_problems(cfg)
+
     # --- danger flags in production are allowed but must be deliberate (warned in warnings()) ---
     return problems
+
+
+def _cloud_problems(cfg: DataPlaneConfig) -> list[Problem]:
+    found: list[tuple[str, str]] = []
+    if cfg.cloud is Cloud.GCP:
+        found += gcp_ingress_problems(
+            private_ingress=cfg.private_ingress, custom_domain=cfg.ingress.custom_domain,
+            certificate=cfg.ingress.certificate, waf_policy=cfg.ingress.waf_acl,
+            allowed_cidrs=list(cfg.ingress.allowed_cidrs),
+        )
+    if cfg.cloud is Cloud.AZURE:
+        found += [("postgres", m) for m in azure_postgres_storage_problems(
+            cfg.sizing.postgres.storage_gb, cfg.sizing.postgres.iops)]
+        found += azure_ingress_problems(
+            private_ingress=cfg.private_ingress, custom_domain=cfg.ingress.custom_domain,
+            certificate=cfg.ingress.certificate, waf_policy=cfg.ingress.waf_acl,
+        )
+    return [Problem(path=path, message=message) for path, message in found]
 
 
 def _zone_problems(cfg: DataPlaneConfig) -> list[Problem]:
