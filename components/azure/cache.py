@@ -1,4 +1,4 @@
-"""Azure Managed Redis (redisenterprise, Redis 7.4): TLS only, private endpoint only, HA in production.
+"""Azure Managed Redis (redisenterprise, Redis 7.4): TLS only, private endpoint only, CMK, HA in production.
 
 Classic Azure Cache for Redis stops at Redis 6, below the seed's 7. The database uses the
 ``EnterpriseCluster`` policy, which exposes one endpoint to non-cluster-aware clients.
@@ -28,6 +28,9 @@ class CacheArgs:
     size: CacheSize
     endpoints_subnet_id: pulumi.Input[str]
     dns_zone_id: pulumi.Input[str]
+    cmk_versioned_key_uri: pulumi.Input[str]  # Managed Redis takes only a versioned key URL
+    cmk_identity_id: pulumi.Input[str]
+    depends_on: list[pulumi.Resource]  # the CMK role assignment must exist before the cache
 
 
 class Cache(pulumi.ComponentResource):
@@ -46,8 +49,20 @@ class Cache(pulumi.ComponentResource):
             minimum_tls_version="1.2",
             high_availability="Enabled" if args.size.high_availability else "Disabled",
             public_network_access="Disabled",
+            identity=azure_native.redisenterprise.ManagedServiceIdentityArgs(
+                type="UserAssigned", user_assigned_identities=[args.cmk_identity_id],
+            ),
+            encryption=azure_native.redisenterprise.ClusterPropertiesEncryptionArgs(
+                customer_managed_key_encryption=azure_native.redisenterprise.ClusterPropertiesCustomerManagedKeyEncryptionArgs(
+                    key_encryption_key_url=args.cmk_versioned_key_uri,
+                    key_encryption_key_identity=azure_native.redisenterprise.ClusterPropertiesKeyEncryptionKeyIdentityArgs(
+                        identity_type="userAssignedIdentity",
+                        user_assigned_identity_resource_id=args.cmk_identity_id,
+                    ),
+                ),
+            ),
             tags=args.tags,
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, depends_on=args.depends_on),
         )
         if args.protect:
             deletion_lock(f"{name}-lock", parent=self, scope=cluster.id, what="Redis cache")

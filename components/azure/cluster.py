@@ -9,6 +9,12 @@ Node pools (names are AKS agent pool names, <= 12 lowercase alphanumerics):
   the autoscaler may add: the chart rolls Deployments out with ``maxSurge: 100%``, so a rollout needs a
   second, full-size node for the writer before the old pod goes away.
 
+Access: local accounts are disabled (Entra ID + Azure RBAC only). The program reaches the cluster with
+the deployer's own Entra identity through ``kubelogin`` (the deployer gets "Azure Kubernetes Service RBAC
+Cluster Admin" on this cluster), so no static admin credential exists anywhere. etcd is encrypted with the
+deployment's Key Vault key (KMS); with a private vault AKS requires API Server VNet Integration, so the API
+server sits in its own delegated subnet.
+
 Local NVMe reaches the pods through Azure Container Storage v2 (``microsoft.azurecontainerstoragev2``,
 the chart's ``local`` StorageClass). Its node DaemonSet tolerates every NoSchedule taint and is built
 for arm64 as well as amd64 (Azure/local-csi-driver), so Cobalt (Dpdsv6) pools work.
@@ -18,9 +24,11 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_azure_native as azure_native
+import yaml
 
 from components.kubernetes.args import (
     BrainstorePlacement,
@@ -40,6 +48,9 @@ CHART_ROLES: dict[str, str] = {"reader": "reader", "writer": "writer", "fast_rea
 BRAINSTORE_TAINT_KEY = "braintrust.dev/brainstore"
 POOL_LABEL = "braintrust.dev/pool"
 SERVICES_PLACEMENT = Placement.aks_pool(SERVICES_POOL)
+
+# Entra ID application of the AKS API server (the same in every tenant); kubelogin requests tokens for it.
+AKS_SERVER_APP_ID = "6dae42f8-4368-4678-94ff-3960e28e3630"
 
 # Cluster-internal ranges that cannot collide with the VNet (overlay pods never use VNet addresses).
 POD_CIDR = "192.168.0.0/16"
@@ -77,6 +88,7 @@ class ClusterArgs:
     production: bool
     zones: list[str]
     nodes_subnet_id: pulumi.Input[str]
+    api_server_subnet_id: pulumi.Input[str]
     identity_id: pulumi.Input[str]
     identity_principal_id: pulumi.Input[str]
     system_pool: NodePoolSize
@@ -86,7 +98,38 @@ class ClusterArgs:
     authorized_ip_ranges: list[pulumi.Input[str]]
     upgrade_channel: str
     outbound_type: str
+    kms_key_id: pulumi.Input[str]  # versioned Key Vault key id
+    vault_id: pulumi.Input[str]
+    deployer_object_id: pulumi.Input[str]
+    kubelogin_login: str
+    depends_on: list[pulumi.Resource]  # the KMS key grants must exist before the cluster
 
+
+def kubelogin_kubeconfig(raw: str, login: str) -> str:
+    """The cluster's user kubeconfig (exec format) with kubelogin's login mode taken from ``login``.
+
+    AKS writes ``--login devicecode`` (interactive); `pulumi up` needs a non-interactive mode, passed
+    through the AAD_LOGIN_METHOD variable kubelogin reads, so CI and laptops share one kubeconfig shape.
+    """
+    config: dict[str, Any] = yaml.safe_load(raw)
+    for user in config.get("users", []):
+        exec_config = (user.get("user") or {}).get("exec")
+        if not exec_config:
+            continue
+        args: list[str] = list(exec_config.get("args") or [])
+        cleaned: list[str] = []
+        skip = False
+        for arg in args:
+            if skip:
+                skip = False
+                continue
+            if arg == "--login":
+                skip = True
+                continue
+            cleaned.append(arg)
+        exec_config["args"] = cleaned
+        exec_config["env"] = [{"name": "AAD_LOGIN_METHOD", "value": login}]
+    return yaml.safe_dump(config, sort_keys=False)
 
 def _upgrade_settings(max_surge: str) -> azure_native.containerservice.AgentPoolUpgradeSettingsArgs:
     return azure_native.containerservice.AgentPoolUpgradeSettingsArgs(
@@ -97,7 +140,8 @@ def _upgrade_settings(max_surge: str) -> azure_native.containerservice.AgentPool
 class Cluster(pulumi.ComponentResource):
     name: pulumi.Output[str]
     oidc_issuer_url: pulumi.Output[str]
-    kubeconfig: pulumi.Output[str]  # secret (admin credentials)
+    kubeconfig: pulumi.Output[str]  # secret: server, CA and the kubelogin exec stanza (no static credential)
+    deployer_access: pulumi.Resource  # the deployer's RBAC role on the cluster: install workloads after it
     placements: BrainstorePlacement
     services_placement: Placement
     pools: dict[str, str]  # Brainstore role -> agent pool name (only roles with their own nodes)
@@ -108,6 +152,10 @@ class Cluster(pulumi.ComponentResource):
         subnet_role = grant(
             f"{name}-subnet-network-contributor", parent=self, subscription_id=args.subscription_id,
             role="Network Contributor", principal_id=args.identity_principal_id, scope=args.nodes_subnet_id,
+        )
+        api_subnet_role = grant(
+            f"{name}-api-subnet-network-contributor", parent=self, subscription_id=args.subscription_id,
+            role="Network Contributor", principal_id=args.identity_principal_id, scope=args.api_server_subnet_id,
         )
         system = args.system_pool
         cluster = azure_native.containerservice.ManagedCluster(
@@ -125,12 +173,19 @@ class Cluster(pulumi.ComponentResource):
                 user_assigned_identities=[args.identity_id],
             ),
             enable_rbac=True,
+            disable_local_accounts=True,
             aad_profile=azure_native.containerservice.ManagedClusterAADProfileArgs(managed=True,
                                                                                    enable_azure_rbac=True),
             oidc_issuer_profile=azure_native.containerservice.ManagedClusterOIDCIssuerProfileArgs(enabled=True),
             security_profile=azure_native.containerservice.ManagedClusterSecurityProfileArgs(
                 workload_identity=azure_native.containerservice.ManagedClusterSecurityProfileWorkloadIdentityArgs(
                     enabled=True),
+                azure_key_vault_kms=azure_native.containerservice.AzureKeyVaultKmsArgs(
+                    enabled=True,
+                    key_id=args.kms_key_id,
+                    key_vault_network_access="Private",
+                    key_vault_resource_id=args.vault_id,
+                ),
             ),
             addon_profiles={
                 "azureKeyvaultSecretsProvider": azure_native.containerservice.ManagedClusterAddonProfileArgs(
@@ -150,6 +205,8 @@ class Cluster(pulumi.ComponentResource):
             ),
             api_server_access_profile=azure_native.containerservice.ManagedClusterAPIServerAccessProfileArgs(
                 enable_private_cluster=args.private_cluster,
+                enable_vnet_integration=True,
+                subnet_id=args.api_server_subnet_id,
                 private_dns_zone="system" if args.private_cluster else None,
                 authorized_ip_ranges=None if args.private_cluster else (args.authorized_ip_ranges or None),
             ),
@@ -178,7 +235,7 @@ class Cluster(pulumi.ComponentResource):
             tags=args.tags,
             opts=pulumi.ResourceOptions(
                 parent=self,
-                depends_on=[subnet_role],
+                depends_on=[subnet_role, api_subnet_role, *args.depends_on],
                 # The other pools are AgentPool resources; the autoscaler owns node counts; the upgrade
                 # channel owns the Kubernetes version.
                 ignore_changes=["agentPoolProfiles", "kubernetesVersion"],
@@ -215,13 +272,20 @@ class Cluster(pulumi.ComponentResource):
             release_train="stable",
             opts=pulumi.ResourceOptions(parent=self, depends_on=self.ready[:]),
         ))
-        credentials = azure_native.containerservice.list_managed_cluster_admin_credentials_output(
+        self.deployer_access = grant(
+            f"{name}-deployer-cluster-admin", parent=self, subscription_id=args.subscription_id,
+            role="Azure Kubernetes Service RBAC Cluster Admin", principal_id=args.deployer_object_id,
+            scope=cluster.id, service_principal=False,
+        )
+        credentials = azure_native.containerservice.list_managed_cluster_user_credentials_output(
             resource_group_name=args.resource_group_name,
             resource_name=cluster.name,
+            format="exec",
             opts=pulumi.InvokeOutputOptions(parent=self),
         )
+        login = args.kubelogin_login
         self.kubeconfig = pulumi.Output.secret(credentials.kubeconfigs.apply(
-            lambda configs: base64.b64decode(configs[0].value).decode()))
+            lambda configs: kubelogin_kubeconfig(base64.b64decode(configs[0].value).decode(), login)))
         self.name = cluster.name
         self.oidc_issuer_url = cluster.oidc_issuer_profile.apply(
             lambda profile: (profile.issuer_url if profile else None) or "")

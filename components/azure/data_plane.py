@@ -51,6 +51,7 @@ from .storage import Storage, StorageArgs
 from .workload_identity import WorkloadIdentity, WorkloadIdentityArgs
 
 NODES_SUBNET_NAME = "aks-nodes"
+WRAP = "Key Vault Crypto Service Encryption User"  # wrap/unwrap only: what a service's CMK identity needs
 
 
 def config_problems(cfg: DataPlaneConfig) -> list[Problem]:
@@ -111,6 +112,7 @@ class AzureDataPlane(pulumi.ComponentResource):
             create_vnet=net_cfg.create_vnet, existing_vnet_id=net_cfg.existing_vnet_id,
             existing_nodes_subnet_id=net_cfg.existing_nodes_subnet_id,
             existing_endpoints_subnet_id=net_cfg.existing_private_endpoints_subnet_id,
+            existing_api_server_subnet_id=net_cfg.existing_api_server_subnet_id,
             existing_dns_zone_ids=dict(net_cfg.existing_private_dns_zone_ids),
             api_allowed_cidrs=[str(c) for c in cfg.ingress.allowed_cidrs], subscription_id=subscription,
         ), opts=child)
@@ -124,8 +126,15 @@ class AzureDataPlane(pulumi.ComponentResource):
             endpoints_subnet_id=network.endpoints_subnet_id, dns_zone_id=network.dns_zone_ids["vault"],
             deployer_object_id=caller.object_id,
             secret_readers={"workload": identities.workload.principal_id},
-            key_users={"postgres-cmk": identities.postgres.principal_id,
-                       "storage-cmk": identities.storage.principal_id},
+            key_users={
+                "postgres-cmk": [(WRAP, identities.postgres.principal_id)],
+                "storage-cmk": [(WRAP, identities.storage.principal_id)],
+                "redis-cmk": [(WRAP, identities.redis.principal_id)],
+                # KMS encrypts and decrypts etcd's data keys with it.
+                "aks-kms": [("Key Vault Crypto User", identities.cluster.principal_id)],
+            },
+            # AKS creates its own private endpoint to a private vault for KMS (AKS documentation).
+            vault_roles=(("cluster", "Key Vault Contributor", identities.cluster.principal_id),),
         ), opts=child)
 
         database = Database(f"{dn}-postgres", DatabaseArgs(
@@ -140,7 +149,8 @@ class AzureDataPlane(pulumi.ComponentResource):
         cache = Cache(f"{dn}-redis", CacheArgs(
             cluster_name=names.redis, resource_group_name=rg, location=region, tags=tags, protect=cfg.protect,
             size=cfg.sizing.redis, endpoints_subnet_id=network.endpoints_subnet_id,
-            dns_zone_id=network.dns_zone_ids["redis"],
+            dns_zone_id=network.dns_zone_ids["redis"], cmk_versioned_key_uri=vault.key_versioned_uris["redis-cmk"],
+            cmk_identity_id=identities.redis.id, depends_on=vault.grants,
         ), opts=child)
         storage = Storage(f"{dn}-storage", StorageArgs(
             account_name=names.storage_account, resource_group_name=rg, location=region,
@@ -158,11 +168,15 @@ class AzureDataPlane(pulumi.ComponentResource):
             cluster_name=names.aks, node_resource_group=names.aks_node_resource_group, deployment_name=dn,
             resource_group_name=rg, location=region, subscription_id=subscription, tags=tags,
             production=cfg.production, zones=zones, nodes_subnet_id=network.nodes_subnet_id,
+            api_server_subnet_id=network.api_server_subnet_id,
             identity_id=identities.cluster.id, identity_principal_id=identities.cluster.principal_id,
             system_pool=sizing.system_pool, services_pool=sizing.services_pool, brainstore=sizing.brainstore,
             private_cluster=azure.cluster.private_cluster,
             authorized_ip_ranges=authorized_ip_ranges(azure, network.egress_ip),
             upgrade_channel=azure.cluster.upgrade_channel, outbound_type=outbound,
+            kms_key_id=vault.key_versioned_uris["aks-kms"], vault_id=vault.vault_id,
+            deployer_object_id=caller.object_id, kubelogin_login=azure.cluster.kubelogin_login,
+            depends_on=vault.grants,
         ), opts=child)
         federation = WorkloadIdentity(f"{dn}-federation", WorkloadIdentityArgs(
             identity_name=f"{dn}-workload", resource_group_name=rg, issuer_url=cluster.oidc_issuer_url,
@@ -212,8 +226,8 @@ class AzureDataPlane(pulumi.ComponentResource):
             secrets=KeyVaultSecrets(key_vault_name=vault.vault_name),
             labels=tags,
             load_balancer=InternalLoadBalancer(port=int(API_PORT), extra_annotations=annotations),
-            chart_depends_on=[*cluster.ready, *federation.credentials, *app_secrets.secrets, *vault.grants,
-                              storage, *database.ready, cache],
+            chart_depends_on=[*cluster.ready, cluster.deployer_access, *federation.credentials,
+                              *app_secrets.secrets, *vault.grants, storage, *database.ready, cache],
         ), opts=pulumi.ResourceOptions(parent=self, providers={"kubernetes": provider}))
 
         # The load balancer's address is pinned by annotation, so the URL is known before it exists.

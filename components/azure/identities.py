@@ -1,9 +1,9 @@
 """User-assigned identities: one per job, so each holds only the roles its job needs.
 
 * ``workload``: the chart's two service accounts (federated credentials) -> Key Vault secrets, Blob data.
-* ``postgres`` / ``storage``: wrap and unwrap with their own customer-managed key, nothing else.
-* ``cluster``: the AKS control plane -> Network Contributor on the node subnet only (not Contributor on
-  the resource group, which is what the upstream module grants).
+* ``postgres`` / ``storage`` / ``redis``: wrap and unwrap with their own customer-managed key, nothing else.
+* ``cluster``: the AKS control plane -> Network Contributor on its two subnets (not Contributor on the
+  resource group, which is what the upstream module grants), and its KMS key for etcd encryption.
 * ``operations``: runs the two deployment scripts (PostgreSQL restart, Private Link approval).
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_azure_native as azure_native
 
-ROLES = ("workload", "postgres", "storage", "cluster", "operations")
+ROLES = ("workload", "postgres", "storage", "redis", "cluster", "operations")
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class Identities(pulumi.ComponentResource):
     workload: Identity
     postgres: Identity
     storage: Identity
+    redis: Identity
     cluster: Identity
     operations: Identity
 

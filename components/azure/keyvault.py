@@ -16,12 +16,18 @@ import pulumi_azure_native as azure_native
 
 from .common import EndpointTarget, deletion_lock, grant, private_endpoint
 
-# Customer-managed keys: rotated yearly by Key Vault, each version valid two years, so consumers that
-# follow the versionless key URI (PostgreSQL, Storage) always hold a valid version.
+# Customer-managed keys, all rotated yearly by Key Vault.
+# * Consumers that follow the versionless key URI (PostgreSQL, Storage) always use the newest version, so
+#   each version may expire after two years.
+# * Azure Managed Redis and AKS KMS only accept a versioned key id: they keep the version they were given
+#   until the next `pulumi up --refresh` passes the new one, so their versions never expire (an expired
+#   KMS key breaks the cluster).
 ROTATE_AFTER = "P1Y"
 EXPIRE_AFTER = "P2Y"
 NOTIFY_BEFORE_EXPIRY = "P30D"
-CMK_NAMES = ("postgres-cmk", "storage-cmk")
+VERSIONLESS_CMKS = ("postgres-cmk", "storage-cmk")
+VERSIONED_CMKS = ("redis-cmk", "aks-kms")
+CMK_NAMES = (*VERSIONLESS_CMKS, *VERSIONED_CMKS)
 
 
 @dataclass(frozen=True)
@@ -39,18 +45,23 @@ class KeyVaultArgs:
     deployer_object_id: pulumi.Input[str]
     # principal id -> role on this vault (Key Vault Secrets User for the workloads)
     secret_readers: dict[str, pulumi.Input[str]]
-    # key name -> principal id that wraps/unwraps with it (the PostgreSQL and Storage identities)
-    key_users: dict[str, pulumi.Input[str]]
+    # key name -> (built-in role, principal id) of the identities that use it (each its own key)
+    key_users: dict[str, list[tuple[str, pulumi.Input[str]]]]
+    # (grantee, built-in role, principal id) on the whole vault (AKS KMS with a private vault needs one)
+    vault_roles: tuple[tuple[str, str, pulumi.Input[str]], ...] = ()
 
 
-def rotation_policy() -> azure_native.keyvault.RotationPolicyArgs:
+def rotation_policy(expires: bool = True) -> azure_native.keyvault.RotationPolicyArgs:
+    rotate = azure_native.keyvault.LifetimeActionArgs(
+        action=azure_native.keyvault.ActionArgs(type=azure_native.keyvault.KeyRotationPolicyActionType.ROTATE),
+        trigger=azure_native.keyvault.TriggerArgs(time_after_create=ROTATE_AFTER),
+    )
+    if not expires:
+        return azure_native.keyvault.RotationPolicyArgs(lifetime_actions=[rotate])
     return azure_native.keyvault.RotationPolicyArgs(
         attributes=azure_native.keyvault.KeyRotationPolicyAttributesArgs(expiry_time=EXPIRE_AFTER),
         lifetime_actions=[
-            azure_native.keyvault.LifetimeActionArgs(
-                action=azure_native.keyvault.ActionArgs(type=azure_native.keyvault.KeyRotationPolicyActionType.ROTATE),
-                trigger=azure_native.keyvault.TriggerArgs(time_after_create=ROTATE_AFTER),
-            ),
+            rotate,
             azure_native.keyvault.LifetimeActionArgs(
                 action=azure_native.keyvault.ActionArgs(type=azure_native.keyvault.KeyRotationPolicyActionType.NOTIFY),
                 trigger=azure_native.keyvault.TriggerArgs(time_before_expiry=NOTIFY_BEFORE_EXPIRY),
@@ -65,6 +76,7 @@ class KeyVault(pulumi.ComponentResource):
     vault_uri: pulumi.Output[str]
     key_ids: dict[str, pulumi.Output[str]]  # ARM ids (role assignment scopes)
     key_uris: dict[str, pulumi.Output[str]]  # versionless key URIs (follow rotation)
+    key_versioned_uris: dict[str, pulumi.Output[str]]  # for consumers that only take a key version
     key_names: dict[str, pulumi.Output[str]]
     grants: list[pulumi.Resource]  # consumers of the keys depend on these
 
@@ -115,7 +127,7 @@ class KeyVault(pulumi.ComponentResource):
                 f"{name}-{reader}-secrets-user", parent=self, subscription_id=args.subscription_id,
                 role="Key Vault Secrets User", principal_id=principal, scope=vault.id,
             ))
-        self.key_ids, self.key_uris, self.key_names = {}, {}, {}
+        self.key_ids, self.key_uris, self.key_versioned_uris, self.key_names = {}, {}, {}, {}
         for key_name in CMK_NAMES:
             key = azure_native.keyvault.Key(
                 f"{name}-{key_name}",
@@ -126,7 +138,7 @@ class KeyVault(pulumi.ComponentResource):
                     kty="RSA",
                     key_size=4096,
                     key_ops=["wrapKey", "unwrapKey"],
-                    rotation_policy=rotation_policy(),
+                    rotation_policy=rotation_policy(expires=key_name in VERSIONLESS_CMKS),
                 ),
                 tags=args.tags,
                 opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=True,
@@ -134,13 +146,18 @@ class KeyVault(pulumi.ComponentResource):
             )
             self.key_ids[key_name] = key.id
             self.key_uris[key_name] = key.key_uri
+            self.key_versioned_uris[key_name] = key.key_uri_with_version
             self.key_names[key_name] = key.name
-            if key_name in args.key_users:
+            for index, (role, principal) in enumerate(args.key_users.get(key_name, [])):
                 self.grants.append(grant(
-                    f"{name}-{key_name}-user", parent=self, subscription_id=args.subscription_id,
-                    role="Key Vault Crypto Service Encryption User", principal_id=args.key_users[key_name],
-                    scope=key.id,
+                    f"{name}-{key_name}-user{'' if index == 0 else index + 1}", parent=self,
+                    subscription_id=args.subscription_id, role=role, principal_id=principal, scope=key.id,
                 ))
+        for grantee, role, principal in args.vault_roles:
+            self.grants.append(grant(
+                f"{name}-{grantee}-{role.lower().replace(' ', '-')}", parent=self,
+                subscription_id=args.subscription_id, role=role, principal_id=principal, scope=vault.id,
+            ))
         self.vault_id = vault.id
         self.vault_name = vault.name
         self.vault_uri = vault.properties.apply(lambda p: p.vault_uri or "")

@@ -8,7 +8,12 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.config.azure import PRIVATE_DNS_ZONES, endpoint_subnet_cidr, node_subnet_cidr
+from components.config.azure import (
+    PRIVATE_DNS_ZONES,
+    api_server_subnet_cidr,
+    endpoint_subnet_cidr,
+    node_subnet_cidr,
+)
 
 # Ports the cluster reaches on private endpoints: PostgreSQL, Azure Managed Redis (TLS), Blob/Key Vault.
 DATA_STORE_PORTS = ["5432", "10000", "443"]
@@ -26,6 +31,7 @@ class NetworkArgs:
     existing_vnet_id: str | None = None
     existing_nodes_subnet_id: str | None = None
     existing_endpoints_subnet_id: str | None = None
+    existing_api_server_subnet_id: str | None = None
     existing_dns_zone_ids: dict[str, str] = field(default_factory=dict)  # zone name -> id
     api_allowed_cidrs: list[str] = field(default_factory=list)  # besides the VNet itself
     subscription_id: str = ""
@@ -45,6 +51,7 @@ class Network(pulumi.ComponentResource):
     vnet_id: pulumi.Output[str]
     nodes_subnet_id: pulumi.Output[str]
     endpoints_subnet_id: pulumi.Output[str]
+    api_server_subnet_id: pulumi.Output[str]  # delegated to AKS (API Server VNet Integration)
     dns_zone_ids: dict[str, pulumi.Output[str]]
     egress_ip: pulumi.Output[str] | None  # NAT gateway public IP, when the program creates the network
 
@@ -55,14 +62,17 @@ class Network(pulumi.ComponentResource):
             self._create(name, args)
         else:
             assert args.existing_vnet_id and args.existing_nodes_subnet_id and args.existing_endpoints_subnet_id
+            assert args.existing_api_server_subnet_id
             self.vnet_id = pulumi.Output.from_input(args.existing_vnet_id)
             self.nodes_subnet_id = pulumi.Output.from_input(args.existing_nodes_subnet_id)
             self.endpoints_subnet_id = pulumi.Output.from_input(args.existing_endpoints_subnet_id)
+            self.api_server_subnet_id = pulumi.Output.from_input(args.existing_api_server_subnet_id)
         self.dns_zone_ids = self._dns_zones(name, args)
         self.register_outputs({
             "vnet_id": self.vnet_id,
             "nodes_subnet_id": self.nodes_subnet_id,
             "endpoints_subnet_id": self.endpoints_subnet_id,
+            "api_server_subnet_id": self.api_server_subnet_id,
             "dns_zone_ids": self.dns_zone_ids,
         })
 
@@ -163,9 +173,24 @@ class Network(pulumi.ComponentResource):
             # Two subnet writes on one VNet at once fail with AnotherOperationInProgress.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[nodes]),
         )
+        api_server = azure_native.network.Subnet(
+            f"{name}-api-server",
+            resource_group_name=args.resource_group_name,
+            virtual_network_name=vnet.name,
+            subnet_name="aks-api-server",
+            address_prefix=str(api_server_subnet_cidr(args.vnet_cidr)),
+            # AKS projects the API server's internal load balancer here. No NSG: AKS manages this subnet
+            # and a wrong rule would cut the nodes off their control plane.
+            delegations=[azure_native.network.DelegationArgs(
+                name="aks-api-server", service_name="Microsoft.ContainerService/managedClusters",
+            )],
+            default_outbound_access=False,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[endpoints]),
+        )
         self.vnet_id = vnet.id
         self.nodes_subnet_id = nodes.id
         self.endpoints_subnet_id = endpoints.id
+        self.api_server_subnet_id = api_server.id
 
     def _dns_zones(self, name: str, args: NetworkArgs) -> dict[str, pulumi.Output[str]]:
         zone_ids: dict[str, pulumi.Output[str]] = {}

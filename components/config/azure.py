@@ -40,6 +40,13 @@ class AzureNetworkConfig(StrictModel):
     existing_private_endpoints_subnet_id: ResourceId | None = Field(
         default=None, description="BYO subnet for private endpoints."
     )
+    existing_api_server_subnet_id: ResourceId | None = Field(
+        default=None,
+        description=(
+            "BYO subnet (/28 or larger, empty, delegated to Microsoft.ContainerService/managedClusters) for "
+            "the AKS API server (API Server VNet Integration, required by etcd encryption with a private vault)."
+        ),
+    )
     existing_private_dns_zone_ids: dict[str, ResourceId] = Field(
         default_factory=dict,
         description=(
@@ -68,6 +75,7 @@ class AzureNetworkConfig(StrictModel):
             "existing_vnet_id": self.existing_vnet_id,
             "existing_nodes_subnet_id": self.existing_nodes_subnet_id,
             "existing_private_endpoints_subnet_id": self.existing_private_endpoints_subnet_id,
+            "existing_api_server_subnet_id": self.existing_api_server_subnet_id,
         }
         given = [k for k, v in fields.items() if v]
         if self.create_vnet and given:
@@ -114,6 +122,12 @@ def endpoint_subnet_cidr(vnet: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
     """A /24 at the start of the second half: private endpoints of the data stores and the vault."""
     second_half = list(vnet.subnets(prefixlen_diff=1))[1]
     return next(second_half.subnets(new_prefix=24))
+
+
+def api_server_subnet_cidr(vnet: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
+    """A /28 right after the private-endpoint /24: the AKS API server's delegated subnet."""
+    endpoints = endpoint_subnet_cidr(vnet)
+    return ipaddress.IPv4Network((int(endpoints.broadcast_address) + 1, 28))
 
 
 def default_api_private_ip(vnet: ipaddress.IPv4Network) -> ipaddress.IPv4Address:
@@ -164,6 +178,13 @@ class AzureClusterConfig(StrictModel):
     upgrade_channel: str = Field(
         default="patch", pattern=r"^(none|patch|stable|rapid|node-image)$", description="AKS auto-upgrade."
     )
+    kubelogin_login: Literal["azurecli", "spn", "workloadidentity", "msi", "azd"] = Field(
+        default="azurecli",
+        description=(
+            "How the deployer signs in to the cluster (local accounts are disabled): kubelogin's login mode "
+            "(azurecli after `az login`; spn / workloadidentity / msi read the usual AZURE_* variables in CI)."
+        ),
+    )
 
     @model_validator(mode="after")
     def _private_has_no_allowlist(self) -> AzureClusterConfig:
@@ -203,6 +224,15 @@ class AzureConfig(StrictModel):
     postgres_geo_redundant_backup: bool = Field(
         default=False, description="Geo-redundant PostgreSQL backups (needs a paired region; fixed at creation).",
     )
+
+    @model_validator(mode="after")
+    def _api_server_reachable_but_not_open(self) -> AzureConfig:
+        if not self.cluster.private_cluster and not (self.deployer_ip_ranges or self.cluster.authorized_ip_ranges):
+            raise ValueError("a public AKS API server needs an allowlist: set deployer_ip_ranges (where `pulumi "
+                             "up` runs) or cluster.authorized_ip_ranges, or set cluster.private_cluster: true")
+        if any(net.prefixlen == 0 for net in self.deployer_ip_ranges):
+            raise ValueError("deployer_ip_ranges must not contain 0.0.0.0/0")
+        return self
 
 
 def ingress_problems(*, private_ingress: bool, custom_domain: str | None, certificate: str | None,

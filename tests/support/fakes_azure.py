@@ -16,11 +16,23 @@ from .fakes import AZURE_SUBSCRIPTION, AZURE_TENANT, invoke, output
 
 DEPLOYER_OBJECT_ID = "00000000-0000-4000-8000-000000000004"
 FAKE_REDIS_KEY = "FAKE-REDIS-PRIMARY-KEY-7d1e"
+# What AKS returns for listClusterUserCredential?format=exec on an Entra-only cluster (no static credential).
 FAKE_KUBECONFIG = """apiVersion: v1
 kind: Config
-clusters: [{name: aks, cluster: {server: "https://aks.example.azmk8s.io:443"}}]
-users: [{name: admin, user: {token: FAKE-ADMIN-TOKEN}}]
-contexts: [{name: aks, context: {cluster: aks, user: admin}}]
+clusters:
+- name: aks
+  cluster: {server: "https://aks.example.azmk8s.io:443", certificate-authority-data: RkFLRS1DQQ==}
+users:
+- name: clusterUser_aks
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: kubelogin
+      args: [get-token, --environment, AzurePublicCloud, --server-id, 6dae42f8-4368-4678-94ff-3960e28e3630,
+             --client-id, 80faf920-1908-4b52-b5ef-a8e7bedfc67a, --tenant-id, 00000000-0000-4000-8000-000000000002,
+             --login, devicecode]
+      provideClusterInfo: false
+contexts: [{name: aks, context: {cluster: aks, user: clusterUser_aks}}]
 current-context: aks
 """
 
@@ -59,10 +71,11 @@ def _redis_keys(args: MockCallArgs, region: str) -> dict[str, Any]:
     return {"primaryKey": FAKE_REDIS_KEY, "secondaryKey": FAKE_REDIS_KEY + "-2"}
 
 
-@invoke("azure-native:containerservice:listManagedClusterAdminCredentials")
-def _admin_credentials(args: MockCallArgs, region: str) -> dict[str, Any]:
+@invoke("azure-native:containerservice:listManagedClusterUserCredentials")
+def _user_credentials(args: MockCallArgs, region: str) -> dict[str, Any]:
+    assert args.args.get("format") == "exec", "Entra-only clusters need the exec (kubelogin) format"
     value = base64.b64encode(FAKE_KUBECONFIG.encode()).decode()
-    return {"kubeconfigs": [{"name": "clusterAdmin", "value": value}]}
+    return {"kubeconfigs": [{"name": "clusterUser", "value": value}]}
 
 
 @output("azure-native:managedidentity:UserAssignedIdentity")
@@ -98,7 +111,8 @@ def _postgres(args: MockResourceArgs, region: str) -> dict[str, Any]:
 def _redis(args: MockResourceArgs, region: str) -> dict[str, Any]:
     name = args.inputs.get("clusterName", args.name)
     return {"id": _arm_id(args, "Microsoft.Cache/redisEnterprise", "clusterName"),
-            "hostName": f"{name}.{region}.redis.azure.net"}
+            "hostName": f"{name}.{region}.redis.azure.net",
+            "identity": _identity_map(args.inputs.get("identity"))}
 
 
 @output("azure-native:storage:StorageAccount")

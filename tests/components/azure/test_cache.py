@@ -26,3 +26,12 @@ def test_ha_only_in_production_and_not_burstable(staging: Harness, production: H
     sku = lookup(Cloud.AZURE, Kind.CACHE, prod["sku"]["name"])
     assert sku is not None and not sku.burstable and (sku.memory_gib or 0) >= 4
     assert staging.one("azure-native:redisenterprise:RedisEnterprise").inputs["highAvailability"] == "Disabled"
+
+
+def test_encrypted_with_its_own_versioned_cmk(stack: Harness) -> None:
+    cluster = stack.one("azure-native:redisenterprise:RedisEnterprise").inputs
+    cmk = cluster["encryption"]["customerManagedKeyEncryption"]
+    assert "/keys/redis-cmk/" in cmk["keyEncryptionKeyUrl"]  # versioned only (Managed Redis requirement)
+    identity = one_named(stack, "azure-native:managedidentity:UserAssignedIdentity", "identities-redis")
+    assert cmk["keyEncryptionKeyIdentity"]["identityType"] == "userAssignedIdentity"
+    assert cmk["keyEncryptionKeyIdentity"]["userAssignedIdentityResourceId"].endswith(identity.inputs["resourceName"])

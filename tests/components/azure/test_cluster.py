@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from components.azure.cluster import BRAINSTORE_TAINT_KEY
+import yaml
+
+from components.azure.cluster import BRAINSTORE_TAINT_KEY, kubelogin_kubeconfig
 from components.config.common import Cloud
 from components.sizing.skus import Kind, lookup
+from tests.support.fakes_azure import DEPLOYER_OBJECT_ID, principal_id_of
 from tests.support.harness import Harness
 
-from .conftest import chart_values, depends_transitively, registration_of
+from .conftest import chart_values, depends_transitively, registration_of, unwrap
 
 NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7"
 
@@ -100,11 +103,69 @@ def test_container_storage_extension_for_the_charts_local_storage_class(stack: H
     assert depends_transitively(stack, chart, [ext.urn])
 
 
-def test_cluster_identity_is_network_contributor_on_the_node_subnet_only(stack: Harness) -> None:
+def test_cluster_identity_is_network_contributor_on_its_subnets_only(stack: Harness) -> None:
     grants = [r for r in stack.of_type("azure-native:authorization:RoleAssignment")
-              if r.name.endswith("subnet-network-contributor")]
-    assert len(grants) == 1
-    assert grants[0].inputs["roleDefinitionId"].endswith(NETWORK_CONTRIBUTOR)
-    assert grants[0].inputs["scope"].endswith("/subnets/aks-nodes")
+              if r.inputs["roleDefinitionId"].endswith(NETWORK_CONTRIBUTOR)
+              and r.inputs["principalId"] == principal_id_of(_identity_name(stack, "identities-cluster"))]
+    assert sorted(g.inputs["scope"].rsplit("/", 1)[-1] for g in grants) == ["aks-api-server", "aks-nodes"]
     cluster = registration_of(stack, stack.one("azure-native:containerservice:ManagedCluster"))
-    assert depends_transitively(stack, cluster, [registration_of(stack, grants[0]).urn])
+    assert depends_transitively(stack, cluster, [registration_of(stack, g).urn for g in grants])
+    assert not [r for r in stack.of_type("azure-native:authorization:RoleAssignment")
+                if "/subnets/" not in r.inputs["scope"] and r.inputs["roleDefinitionId"].endswith(NETWORK_CONTRIBUTOR)
+                and r.inputs["principalId"] == principal_id_of(_identity_name(stack, "identities-cluster"))]
+
+KV_CRYPTO_USER = "12338af0-0e69-4776-bea7-57ae8d297424"
+KV_CONTRIBUTOR = "f25e0fa2-a7c8-4377-a976-54943a77a395"
+AKS_CLUSTER_ADMIN = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b"
+
+
+def test_entra_only_sign_in_and_deployer_access(stack: Harness) -> None:
+    cluster = _cluster(stack)
+    assert cluster["disableLocalAccounts"] is True
+    assert cluster["aadProfile"] == {"managed": True, "enableAzureRBAC": True}
+    admins = [r for r in stack.of_type("azure-native:authorization:RoleAssignment")
+              if r.inputs["roleDefinitionId"].endswith(AKS_CLUSTER_ADMIN)]
+    assert [a.inputs["principalId"] for a in admins] == [DEPLOYER_OBJECT_ID]
+    chart = registration_of(stack, stack.one("kubernetes:helm.sh/v4:Chart"))
+    assert depends_transitively(stack, chart, [registration_of(stack, admins[0]).urn])
+
+
+def test_kubernetes_provider_signs_in_with_kubelogin_non_interactively(stack: Harness) -> None:
+    provider = stack.one("pulumi:providers:kubernetes")
+    config = yaml.safe_load(unwrap(provider.inputs["kubeconfig"]))
+    exec_config = config["users"][0]["user"]["exec"]
+    assert exec_config["command"] == "kubelogin"
+    assert "--login" not in exec_config["args"]  # AKS writes devicecode (interactive)
+    assert exec_config["env"] == [{"name": "AAD_LOGIN_METHOD", "value": "azurecli"}]
+    assert "token" not in config["users"][0]["user"]
+
+
+def test_kubelogin_rewrite_keeps_other_arguments() -> None:
+    raw = yaml.safe_dump({"users": [{"name": "u", "user": {"exec": {
+        "command": "kubelogin", "args": ["get-token", "--login", "devicecode", "--server-id", "x"]}}}]})
+    rewritten = yaml.safe_load(kubelogin_kubeconfig(raw, "spn"))
+    exec_config = rewritten["users"][0]["user"]["exec"]
+    assert exec_config["args"] == ["get-token", "--server-id", "x"]
+    assert exec_config["env"] == [{"name": "AAD_LOGIN_METHOD", "value": "spn"}]
+
+
+def test_etcd_is_encrypted_with_the_kms_key_through_vnet_integration(stack: Harness) -> None:
+    cluster = _cluster(stack)
+    kms = cluster["securityProfile"]["azureKeyVaultKms"]
+    assert kms["enabled"] is True and kms["keyVaultNetworkAccess"] == "Private"
+    assert "/keys/aks-kms/" in kms["keyId"]  # versioned (legacy KMS requirement)
+    assert kms["keyVaultResourceId"].endswith(stack.one("azure-native:keyvault:Vault").inputs["vaultName"])
+    access = cluster["apiServerAccessProfile"]
+    assert access["enableVnetIntegration"] is True and access["subnetId"].endswith("/subnets/aks-api-server")
+    roles = {r.inputs["roleDefinitionId"].rsplit("/", 1)[-1]: r for r in
+             stack.of_type("azure-native:authorization:RoleAssignment")
+             if r.inputs["principalId"] == principal_id_of(_identity_name(stack, "identities-cluster"))}
+    assert roles[KV_CRYPTO_USER].inputs["scope"].endswith("/keys/aks-kms")
+    assert KV_CONTRIBUTOR in roles  # AKS creates its own private endpoint to the vault
+    reg = registration_of(stack, stack.one("azure-native:containerservice:ManagedCluster"))
+    assert depends_transitively(stack, reg, [registration_of(stack, roles[KV_CRYPTO_USER]).urn])
+
+
+def _identity_name(h: Harness, suffix: str) -> str:
+    return next(r.name for r in h.of_type("azure-native:managedidentity:UserAssignedIdentity")
+                if r.name.endswith(suffix))

@@ -11,7 +11,9 @@ from pydantic import ValidationError
 from components.config import ConfigError
 from components.config.azure import (
     AzureClusterConfig,
+    AzureConfig,
     AzureNetworkConfig,
+    api_server_subnet_cidr,
     default_api_private_ip,
     endpoint_subnet_cidr,
     ingress_problems,
@@ -28,6 +30,7 @@ BYO = {
     "existing_vnet_id": VNET,
     "existing_nodes_subnet_id": f"{VNET}/subnets/aks",
     "existing_private_endpoints_subnet_id": f"{VNET}/subnets/pe",
+    "existing_api_server_subnet_id": f"{VNET}/subnets/apiserver",
     "api_private_ip": "10.1.0.250",
 }
 
@@ -35,6 +38,21 @@ BYO = {
 def test_byo_network_is_complete_with_an_api_ip() -> None:
     network = AzureNetworkConfig.model_validate(BYO)
     assert network.api_private_ip == ipaddress.IPv4Address("10.1.0.250")
+
+
+def test_byo_network_without_api_server_subnet_is_rejected() -> None:
+    with pytest.raises(ValidationError, match="existing_api_server_subnet_id"):
+        AzureNetworkConfig.model_validate({**BYO, "existing_api_server_subnet_id": None})
+
+
+def test_public_api_server_needs_an_allowlist() -> None:
+    base = {"subscription_id": "3f2b8c1e-9d4a-4b6f-8e2c-1a7d5f9b0c34"}
+    with pytest.raises(ValidationError, match="needs an allowlist"):
+        AzureConfig.model_validate(base)
+    with pytest.raises(ValidationError, match=r"0\.0\.0\.0/0"):
+        AzureConfig.model_validate({**base, "deployer_ip_ranges": ["0.0.0.0/0"]})
+    assert AzureConfig.model_validate({**base, "deployer_ip_ranges": ["203.0.113.10/32"]})
+    assert AzureConfig.model_validate({**base, "cluster": {"private_cluster": True}})
 
 
 def test_byo_network_without_api_ip_is_rejected() -> None:
@@ -70,13 +88,13 @@ def test_api_ip_must_be_in_the_created_node_subnet() -> None:
 
 
 def test_subnet_layout_does_not_overlap_and_default_api_ip_is_in_nodes() -> None:
-    vnet = ipaddress.IPv4Network("10.185.0.0/16")
-    nodes, endpoints = node_subnet_cidr(vnet), endpoint_subnet_cidr(vnet)
-    assert not nodes.overlaps(endpoints)
-    assert nodes.subnet_of(vnet) and endpoints.subnet_of(vnet)
-    assert default_api_private_ip(vnet) in nodes
-    smallest = ipaddress.IPv4Network("10.0.0.0/20")
-    assert not node_subnet_cidr(smallest).overlaps(endpoint_subnet_cidr(smallest))
+    for cidr in ("10.185.0.0/16", "10.0.0.0/20"):
+        vnet = ipaddress.IPv4Network(cidr)
+        subnets = [node_subnet_cidr(vnet), endpoint_subnet_cidr(vnet), api_server_subnet_cidr(vnet)]
+        assert all(s.subnet_of(vnet) for s in subnets)
+        assert not any(a.overlaps(b) for i, a in enumerate(subnets) for b in subnets[i + 1:])
+        assert default_api_private_ip(vnet) in subnets[0]
+        assert subnets[2].prefixlen == 28  # AKS API Server VNet Integration minimum
 
 
 def test_private_cluster_rejects_an_ip_allowlist() -> None:

@@ -30,16 +30,19 @@ def test_soft_delete_is_short_in_staging_and_long_in_production(staging: Harness
     assert days(production) == 90
 
 
-def test_cmks_rotate_and_expire(stack: Harness) -> None:
+def test_cmks_rotate_and_versions_expire_only_where_consumers_follow_rotation(stack: Harness) -> None:
     keys = {k.inputs["keyName"]: k.inputs["properties"] for k in stack.of_type("azure-native:keyvault:Key")}
-    assert set(keys) == {"postgres-cmk", "storage-cmk"}
-    for props in keys.values():
+    assert set(keys) == {"postgres-cmk", "storage-cmk", "redis-cmk", "aks-kms"}
+    for name, props in keys.items():
         assert props["kty"] == "RSA" and props["keySize"] == 4096
         policy = props["rotationPolicy"]
-        assert policy["attributes"]["expiryTime"] == "P2Y"
         actions = {a["action"]["type"]: a["trigger"] for a in policy["lifetimeActions"]}
         assert actions["rotate"] == {"timeAfterCreate": "P1Y"}
-        assert actions["notify"] == {"timeBeforeExpiry": "P30D"}
+        if name in ("postgres-cmk", "storage-cmk"):  # versionless consumers
+            assert policy["attributes"]["expiryTime"] == "P2Y"
+            assert actions["notify"] == {"timeBeforeExpiry": "P30D"}
+        else:  # Redis and AKS KMS pin a version: it must never expire under them
+            assert "attributes" not in policy and "notify" not in actions
 
 
 def test_postgres_and_storage_encrypt_with_their_own_cmk(stack: Harness) -> None:
@@ -61,9 +64,10 @@ def test_each_cmk_is_usable_only_by_its_identity_and_granted_before_use(stack: H
     grants = [r for r in stack.of_type("azure-native:authorization:RoleAssignment")
               if r.inputs["roleDefinitionId"].endswith(CRYPTO_USER)]
     scopes = sorted(g.inputs["scope"].rsplit("/", 1)[-1] for g in grants)
-    assert scopes == ["postgres-cmk", "storage-cmk"]  # key scope, not the vault
+    assert scopes == ["postgres-cmk", "redis-cmk", "storage-cmk"]  # key scope, not the vault
     grant_urns = [registration_of(stack, g).urn for g in grants]
-    for token in ("azure-native:dbforpostgresql:Server", "azure-native:storage:StorageAccount"):
+    for token in ("azure-native:dbforpostgresql:Server", "azure-native:storage:StorageAccount",
+                  "azure-native:redisenterprise:RedisEnterprise"):
         reg = registration_of(stack, stack.one(token))
         assert depends_transitively(stack, reg, grant_urns), f"{token} must wait for its CMK grant"
 

@@ -23,6 +23,7 @@ def _byo(values: dict[str, Any]) -> None:
         "existing_vnet_id": f"{HUB}/virtualNetworks/spoke",
         "existing_nodes_subnet_id": f"{HUB}/virtualNetworks/spoke/subnets/aks",
         "existing_private_endpoints_subnet_id": f"{HUB}/virtualNetworks/spoke/subnets/pe",
+        "existing_api_server_subnet_id": f"{HUB}/virtualNetworks/spoke/subnets/apiserver",
         "existing_outbound_type": "userDefinedRouting",
         "api_private_ip": "10.50.0.250",
         "existing_private_dns_zone_ids": {"privatelink.blob.core.windows.net": STAGING_SUBSCRIPTION_ZONE},
