@@ -156,8 +156,9 @@ class GcpDataPlane(pulumi.ComponentResource):
                 secrets=KubernetesSecretValues(
                     postgres=PostgresConnection(host=database.private_ip, user=database.user,
                                                 password=database.password, database=database.database),
+                    # Memorystore's per-instance CA: the workloads verify Redis through a TLS sidecar.
                     redis=RedisConnection(host=cache.host, port=cache.port, password=cache.auth_string,
-                                          tls=cache.tls),
+                                          tls=cache.tls, ca_certificate=cache.server_ca_pem if cache.tls else None),
                     brainstore_license_key=args.brainstore_license_key,
                     function_secret_key=function_key.result,
                 ),

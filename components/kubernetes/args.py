@@ -32,7 +32,8 @@ GKE (from the GCP data plane)::
         secrets=KubernetesSecretValues(
             postgres=PostgresConnection(host=sql.private_ip_address, user=user.name,
                                         password=user.password, database=db.name),
-            redis=RedisConnection(host=redis.host, port=redis.port, password=redis.auth_string, tls=False),
+            redis=RedisConnection(host=redis.host, port=redis.port, password=redis.auth_string, tls=True,
+                                  ca_certificate=redis.server_ca_pem),  # -> TLS sidecar, see redis_tls.py
             brainstore_license_key=secrets.brainstore_license_key,
             function_secret_key=function_key.result,
         ),
@@ -109,8 +110,15 @@ ROLLOUT_SPARE_NODES = 1
 # Node labels the managed clusters put on every node of a pool.
 GKE_POOL_LABEL = "cloud.google.com/gke-nodepool"
 AKS_POOL_LABEL = "kubernetes.azure.com/agentpool"
+# Envoy's official distroless image (multi-arch index digest; runs as uid 65532): the Redis TLS sidecar.
+# Tag and digest cross-checked in several independent public pins of docker.io/envoyproxy/envoy.
+REDIS_TLS_PROXY_IMAGE = (
+    "docker.io/envoyproxy/envoy:distroless-v1.39.1"
+    "@sha256:eb2c01c13125d1629637cb4e4cce7207009fb7cc2c8027f9742758549d15b6f4"
+)
 
 _DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+_IMAGE_BY_DIGEST = re.compile(r"^[^@\s]+@sha256:[0-9a-f]{64}$")
 
 
 class CloudMode(StrEnum):
@@ -231,12 +239,20 @@ class PostgresConnection:
 
 @dataclass(frozen=True)
 class RedisConnection:
-    """Parts of the Redis URL: rediss:// when ``tls`` (set it whenever the server offers TLS)."""
+    """Parts of the Redis URL: rediss:// when ``tls`` (set it whenever the server offers TLS).
+
+    ``ca_certificate``: PEM of the private CA that signs the server certificate (Memorystore's
+    per-instance CA). With ``tls`` and a CA, every API and Brainstore pod reaches Redis through a TLS
+    sidecar that verifies the server against this CA, and REDIS_URL points at the sidecar on
+    127.0.0.1 (components/kubernetes/redis_tls.py): Brainstore cannot be given a CA file otherwise.
+    Leave it None for servers with publicly trusted certificates (Azure Cache, ElastiCache).
+    """
 
     host: pulumi.Input[str]
     port: pulumi.Input[int]
     password: pulumi.Input[str] | None
     tls: bool
+    ca_certificate: pulumi.Input[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -313,6 +329,9 @@ class WorkloadsArgs:
     locks_backend: Literal["objectStorage", "redis"] = "objectStorage"
     # Resources the chart's pods need before they start (node pools, IAM/WI bindings, KV secrets, CSI addon).
     chart_depends_on: Sequence[pulumi.Resource] = ()
+    # The Redis TLS sidecar's image (used only with RedisConnection.ca_certificate); override it with a
+    # mirror of the same digest where nodes cannot pull from Docker Hub.
+    redis_tls_proxy_image: str = REDIS_TLS_PROXY_IMAGE
 
     def __post_init__(self) -> None:
         problems = args_problems(self)
@@ -358,6 +377,14 @@ def args_problems(args: WorkloadsArgs) -> list[str]:
             problems.append("secrets.gcs_hmac is GCS-only")
         if args.google_mode != "standard":
             problems.append("google_mode applies to cloud google only")
+    if isinstance(args.secrets, KubernetesSecretValues):
+        redis = args.secrets.redis
+        if redis.ca_certificate is not None and not redis.tls:
+            problems.append("secrets.redis.ca_certificate is set but tls is off; a CA only applies with TLS")
+        if redis.ca_certificate == "":
+            problems.append("secrets.redis.ca_certificate is empty (pass the server CA PEM, or None)")
+    if not _IMAGE_BY_DIGEST.match(args.redis_tls_proxy_image):
+        problems.append(f"redis_tls_proxy_image {args.redis_tls_proxy_image!r} must be pinned by digest (@sha256:...)")
     return problems
 
 

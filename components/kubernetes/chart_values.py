@@ -101,6 +101,7 @@ class CacheVolume(_Values):
 
 class DeploymentAnnotations(_Values):
     deployment: dict[str, str]
+    pod: dict[str, Text] | None = None
 
 
 class ApiServiceAccount(_Values):
@@ -123,6 +124,9 @@ class ApiValues(_Values):
     pod_security_context: dict[str, Any]
     security_context: dict[str, Any]
     tmp_volume: TmpVolume
+    # Kubernetes Containers / Volumes added to the pod (the Redis TLS sidecar and its CA).
+    extra_containers: list[dict[str, Any]] | None = None
+    extra_volumes: list[dict[str, Any]] | None = None
 
 
 class BrainstoreRoleValues(_Values):
@@ -138,6 +142,9 @@ class BrainstoreRoleValues(_Values):
     pod_security_context: dict[str, Any]
     security_context: dict[str, Any]
     tmp_volume: TmpVolume
+    # Kubernetes Containers / Volumes added to the pod (the Redis TLS sidecar and its CA).
+    extra_containers: list[dict[str, Any]] | None = None
+    extra_volumes: list[dict[str, Any]] | None = None
 
     @model_validator(mode="after")
     def _cache_fits_volume(self) -> BrainstoreRoleValues:

@@ -11,6 +11,7 @@ from urllib.parse import quote
 import pulumi
 
 from .args import PostgresConnection, RedisConnection
+from .redis_tls import LISTEN_ADDRESS, LISTEN_PORT, uses_tls_proxy
 
 
 def _q(value: object) -> str:
@@ -34,6 +35,11 @@ def postgres_url(conn: PostgresConnection) -> pulumi.Output[str]:
 
 
 def redis_url(conn: RedisConnection) -> pulumi.Output[str]:
+    """With a private server CA the pods talk plaintext to their TLS sidecar on 127.0.0.1 (redis_tls.py),
+    which verifies and encrypts the hop to the server; otherwise they connect to the server directly."""
+    if uses_tls_proxy(conn):
+        password = pulumi.Output.from_input(conn.password)
+        return pulumi.Output.secret(password.apply(lambda pw: redis_url_of(LISTEN_ADDRESS, LISTEN_PORT, pw, False)))
     parts = pulumi.Output.all(conn.host, conn.port, conn.password)
     return pulumi.Output.secret(parts.apply(lambda p: redis_url_of(p[0], p[1], p[2], conn.tls)))
 

@@ -60,6 +60,12 @@ class PodShape:
         return memory_quantity(self.memory_limit_mib or self.memory_mib)
 
 
+# The Redis TLS sidecar (Envoy, one worker thread, TCP proxy only) in each API/Brainstore pod when it is
+# used. Requests equal limits so Brainstore pods stay Guaranteed QoS; its share comes out of the pod's
+# node budget below (a Brainstore pod fills its node).
+REDIS_TLS_PROXY = PodShape(cpu_millis=200, memory_mib=128)
+
+
 @dataclass(frozen=True)
 class BrainstoreRoleShape:
     replicas: int
@@ -132,11 +138,16 @@ def allocatable_for_pods(mode: CloudMode, sku: skus.Sku) -> tuple[int, int]:
     return int(cpu), int(memory)
 
 
-def brainstore_role_shape(mode: CloudMode, role: BrainstoreRoleSize, cache_fraction: float) -> BrainstoreRoleShape:
+def brainstore_role_shape(mode: CloudMode, role: BrainstoreRoleSize, cache_fraction: float,
+                          sidecar: PodShape | None = None) -> BrainstoreRoleShape:
+    """``sidecar``: a container sharing the pod (the Redis TLS proxy); Brainstore gets what it leaves."""
     sku = compute_sku(mode, role.sku)
     if not sku.local_nvme_gb:
         raise ValueError(f"{role.sku} has no local NVMe; Brainstore's cache needs an -lssd/-d*s SKU")
     cpu, memory = allocatable_for_pods(mode, sku)
+    if sidecar is not None:
+        cpu -= sidecar.cpu_millis
+        memory -= sidecar.memory_mib
     pod = PodShape(
         cpu_millis=cpu // CPU_STEP_MILLIS * CPU_STEP_MILLIS,
         memory_mib=memory // MIB_PER_GIB * MIB_PER_GIB,
@@ -159,11 +170,15 @@ def api_shape(api: ApiSize) -> PodShape:
     return PodShape(cpu_millis=cpu, memory_mib=memory, cpu_limit_millis=2 * cpu, memory_limit_mib=memory)
 
 
-def api_fits(mode: CloudMode, api: PodShape, pool: NodePoolSize) -> str | None:
-    """Why one API pod cannot run on a services-pool node, or None if it can."""
+def api_fits(mode: CloudMode, api: PodShape, pool: NodePoolSize, sidecar: PodShape | None = None) -> str | None:
+    """Why one API pod (plus ``sidecar``, if any) cannot run on a services-pool node, or None if it can."""
     cpu, memory = allocatable_for_pods(mode, compute_sku(mode, pool.sku))
+    if sidecar is not None:
+        cpu -= sidecar.cpu_millis
+        memory -= sidecar.memory_mib
     if api.cpu_millis > cpu or api.memory_mib > memory:
-        return (f"an API pod ({api.cpu} vCPU, {api.memory}) does not fit a {pool.sku} node "
+        with_sidecar = " with the Redis TLS sidecar" if sidecar is not None else ""
+        return (f"an API pod ({api.cpu} vCPU, {api.memory}){with_sidecar} does not fit a {pool.sku} node "
                 f"({cpu_quantity(cpu)} vCPU, {memory_quantity(memory // MIB_PER_GIB * MIB_PER_GIB)} allocatable)")
     return None
 

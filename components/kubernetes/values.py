@@ -13,6 +13,8 @@ What we set and why (docs/kubernetes.md explains it for users):
   Without fast readers the API's fast-reader URL points at the readers (the chart always sets it).
 * Hardening the chart allows: seccomp RuntimeDefault, no privilege escalation, all capabilities
   dropped, read-only root filesystem with a sized /tmp (as in Braintrust's CEL-compliant example).
+* Redis with a private server CA (Memorystore): a TLS sidecar in every API and Brainstore pod
+  (``extraContainers``/``extraVolumes``, see ``redis_tls``); Brainstore pods are sized around it.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any
 
 from components.sizing.skus import Arch
 
-from . import shapes
+from . import redis_tls, shapes
 from .args import (
     AzureBlobStorage,
     AzureIdentities,
@@ -106,7 +108,7 @@ def sizing_problems(args: WorkloadsArgs) -> list[str]:
             if not 80 <= api.node_memory_percent <= 90:
                 problems.append(f"api.node_memory_percent is {api.node_memory_percent}; the seed asks for 80-90")
     if api is not None and args.sizing.services_pool is not None:
-        why = shapes.api_fits(args.cloud, shapes.api_shape(api), args.sizing.services_pool)
+        why = shapes.api_fits(args.cloud, shapes.api_shape(api), args.sizing.services_pool, _sidecar_shape(args))
         if why:
             problems.append(why)
     return problems
@@ -220,6 +222,31 @@ def _brainstore_affinity(app: str, spread_zones: bool) -> dict[str, Any]:
     return {"podAntiAffinity": anti}
 
 
+def _sidecar_shape(args: WorkloadsArgs) -> shapes.PodShape | None:
+    return shapes.REDIS_TLS_PROXY if redis_tls.tls_proxy_redis(args) is not None else None
+
+
+def _redis_tls_proxy(args: WorkloadsArgs) -> dict[str, Any]:
+    """The Redis TLS sidecar, its CA volume and a CA-hash pod annotation (empty without a private CA)."""
+    redis = redis_tls.tls_proxy_redis(args)
+    if redis is None:
+        return {}
+    assert redis.ca_certificate is not None
+    return {
+        "extraContainers": [redis_tls.container(redis, args.redis_tls_proxy_image)],
+        "extraVolumes": [redis_tls.volume()],
+        "pod_annotations": {redis_tls.CA_HASH_ANNOTATION: redis_tls.ca_hash(redis.ca_certificate)},
+    }
+
+
+def _with_sidecar(out: dict[str, Any], sidecar: dict[str, Any]) -> dict[str, Any]:
+    if sidecar:
+        out["extraContainers"] = sidecar["extraContainers"]
+        out["extraVolumes"] = sidecar["extraVolumes"]
+        out["annotations"]["pod"] = dict(sidecar["pod_annotations"])
+    return out
+
+
 def _hardening(tmp_gib: int) -> dict[str, Any]:
     return {
         "podSecurityContext": dict(POD_SECURITY_CONTEXT),
@@ -268,7 +295,7 @@ def _api(args: WorkloadsArgs) -> dict[str, Any]:
         env.append({"name": "BRAINSTORE_WRITER_URL", "value": reader_url})
     if bs.fast_reader.count == 0:
         env.append({"name": "BRAINSTORE_FAST_READER_URL", "value": reader_url})
-    return out
+    return _with_sidecar(out, _redis_tls_proxy(args))
 
 
 def _brainstore(args: WorkloadsArgs) -> dict[str, Any]:
@@ -284,8 +311,9 @@ def _brainstore(args: WorkloadsArgs) -> dict[str, Any]:
         "locksBackend": args.locks_backend,
         "serviceAccount": _brainstore_identity(args),
     }
+    sidecar = _redis_tls_proxy(args)
     for key, (size, role_placement) in roles.items():
-        shape = shapes.brainstore_role_shape(args.cloud, size, bs.cache_fraction)
+        shape = shapes.brainstore_role_shape(args.cloud, size, bs.cache_fraction, _sidecar_shape(args))
         env: list[dict[str, Any]] = []
         if key == "reader" and bs.combined:
             env.append({"name": "BRAINSTORE_READER_ONLY_MODE", "value": "false"})
@@ -305,6 +333,7 @@ def _brainstore(args: WorkloadsArgs) -> dict[str, Any]:
             "annotations": {"deployment": {AWAIT_ANNOTATION: str(BRAINSTORE_AWAIT_SECONDS)}},
             **_hardening(shapes.TMP_VOLUME_GIB),
         }
+        _with_sidecar(out[key], sidecar)
     return out
 
 

@@ -3,7 +3,8 @@
 Children, in dependency order:
 
 1. our Namespace, with Pod Security admission labels (the chart's own namespace template stays off);
-2. the `braintrust-secrets` Secret (non-Azure mode) — the chart references it but never creates it;
+2. the `braintrust-secrets` Secret (non-Azure mode) — the chart references it but never creates it —
+   and, for a Redis whose certificate a private CA signs, `braintrust-redis-ca` for the TLS sidecars;
 3. the pinned official chart (``helm.v4.Chart``), waiting on the Secret and on ``chart_depends_on``;
 4. PodDisruptionBudgets for the API and the (fast) readers, which the chart lacks;
 5. NetworkPolicies: ingress denied by default, the API open on its port, Brainstore reachable only
@@ -24,6 +25,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from . import redis_tls
 from .args import (
     CHART,
     MIN_KUBERNETES_VERSION,
@@ -124,6 +126,19 @@ class Workloads(pulumi.ComponentResource):
             )
             # Pods referencing a missing Secret sit in CreateContainerConfigError until the await times out.
             chart_deps.append(secret)
+        proxied = redis_tls.tls_proxy_redis(args)
+        if proxied is not None and proxied.ca_certificate is not None:
+            # The Redis server's CA for the TLS sidecars (public, not a credential: a plain value). A
+            # Secret rather than a ConfigMap so it shares the access rules of the connection secrets.
+            ca_secret = k8s.core.v1.Secret(
+                f"{name}-redis-ca",
+                metadata=k8s.meta.v1.ObjectMetaArgs(name=redis_tls.CA_SECRET_NAME, namespace=ns, labels=labels),
+                type="Opaque",
+                string_data={redis_tls.CA_SECRET_KEY: proxied.ca_certificate},
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            # A missing Secret volume keeps every pod in ContainerCreating.
+            chart_deps.append(ca_secret)
 
         chart = k8s.helm.v4.Chart(
             f"{name}-chart",

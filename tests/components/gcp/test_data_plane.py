@@ -135,8 +135,11 @@ def test_public_ingress_without_domain_fails_before_any_resource() -> None:
 
 
 def test_secrets_secret_holds_tls_urls(stack: Harness) -> None:
-    data = unwrap(stack.one("kubernetes:core/v1:Secret").inputs["stringData"])
-    assert data["REDIS_URL"].startswith("rediss://")
+    (secret,) = [r for r in stack.of_type("kubernetes:core/v1:Secret")
+                 if r.inputs["metadata"]["name"] == "braintrust-secrets"]
+    data = unwrap(secret.inputs["stringData"])
+    # Redis: plaintext only inside the pod, to the TLS sidecar that verifies Memorystore (test_workloads.py).
+    assert data["REDIS_URL"].startswith("redis://") and data["REDIS_URL"].endswith("@127.0.0.1:6379")
     assert data["PG_URL"].endswith("sslmode=require")
 
 

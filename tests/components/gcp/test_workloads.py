@@ -5,7 +5,16 @@ from __future__ import annotations
 import json
 
 from components.gcp.workloads import AUTH_PLUGIN
-from tests.support.fakes_gcp import FAKE_CLUSTER_DNS_ENDPOINT, FAKE_CLUSTER_ENDPOINT, FAKE_CLUSTER_PRIVATE_ENDPOINT
+from components.kubernetes import redis_tls
+from components.kubernetes.args import REDIS_TLS_PROXY_IMAGE
+from tests.components.gcp.conftest import unwrap
+from tests.support.fakes_gcp import (
+    FAKE_CLUSTER_DNS_ENDPOINT,
+    FAKE_CLUSTER_ENDPOINT,
+    FAKE_CLUSTER_PRIVATE_ENDPOINT,
+    FAKE_REDIS_AUTH,
+    FAKE_REDIS_CA,
+)
 from tests.support.harness import Harness
 from tests.support.stacks import build_stack
 
@@ -68,3 +77,66 @@ def test_private_control_plane_uses_the_private_endpoint() -> None:
 def test_get_credentials_output_matches_the_endpoint(staging: Harness, production: Harness) -> None:
     assert staging.outputs["get_credentials"].endswith("--dns-endpoint")
     assert "--dns-endpoint" not in production.outputs["get_credentials"]
+
+
+# ----- Memorystore TLS: verified through a sidecar in every API and Brainstore pod -----
+
+SIDECAR_ROLES = ("reader", "writer", "fastreader")
+
+
+def _chart_values(h: Harness) -> dict:
+    return unwrap(h.one("kubernetes:helm.sh/v4:Chart").inputs["values"])
+
+
+def _pod_specs(values: dict) -> dict[str, dict]:
+    return {"api": values["api"], **{role: values["brainstore"][role] for role in SIDECAR_ROLES}}
+
+
+def test_redis_ca_secret_holds_the_instance_ca_and_precedes_the_chart(stack: Harness) -> None:
+    ca = next(r for r in stack.of_type("kubernetes:core/v1:Secret")
+              if r.inputs["metadata"]["name"] == redis_tls.CA_SECRET_NAME)
+    assert unwrap(ca.inputs["stringData"]) == {redis_tls.CA_SECRET_KEY: FAKE_REDIS_CA}
+    chart = next(r for r in stack.registrations_of("kubernetes:helm.sh/v4:Chart"))
+    assert stack.registration(ca.name).urn in chart.dependencies
+
+
+def test_every_pod_reaches_memorystore_through_the_verifying_sidecar(stack: Harness) -> None:
+    redis = stack.one("gcp:redis/instance:Instance").inputs
+    assert redis["transitEncryptionMode"] == "SERVER_AUTHENTICATION"
+    for name, pod in _pod_specs(_chart_values(stack)).items():
+        (sidecar,) = pod["extraContainers"]
+        assert sidecar["image"] == REDIS_TLS_PROXY_IMAGE and "@sha256:" in sidecar["image"], name
+        bootstrap = json.loads(sidecar["args"][sidecar["args"].index("--config-yaml") + 1])
+        (listener,) = bootstrap["static_resources"]["listeners"]
+        assert listener["address"]["socket_address"] == {"address": "127.0.0.1", "port_value": 6379}
+        (cluster,) = bootstrap["static_resources"]["clusters"]
+        (endpoint,) = cluster["load_assignment"]["endpoints"][0]["lb_endpoints"]
+        assert endpoint["endpoint"]["address"]["socket_address"] == {"address": "10.100.1.4", "port_value": 6378}
+        tls = cluster["transport_socket"]["typed_config"]["common_tls_context"]
+        assert tls["validation_context"]["trusted_ca"]["filename"] == f"{redis_tls.MOUNT_PATH}/ca.pem"
+        (volume,) = pod["extraVolumes"]
+        assert volume["secret"]["secretName"] == redis_tls.CA_SECRET_NAME
+        assert sidecar["volumeMounts"][0]["name"] == volume["name"]
+        security = sidecar["securityContext"]
+        assert security["runAsNonRoot"] and security["readOnlyRootFilesystem"]
+        assert security["capabilities"] == {"drop": ["ALL"]} and security["allowPrivilegeEscalation"] is False
+        assert sidecar["resources"]["requests"] == sidecar["resources"]["limits"]  # Guaranteed QoS kept
+        assert pod["annotations"]["pod"][redis_tls.CA_HASH_ANNOTATION]  # pods roll when the CA rotates
+
+
+def test_no_redis_credential_reaches_the_sidecar_or_the_chart_values(stack: Harness) -> None:
+    assert FAKE_REDIS_AUTH not in json.dumps(_chart_values(stack))
+    assert stack.plaintext_occurrences(FAKE_REDIS_AUTH) == []
+
+
+def test_danger_flag_drops_the_sidecar_and_connects_directly() -> None:
+    def plain(values: dict) -> None:
+        values["gcp"]["danger_disable_redis_tls"] = True
+
+    h = build_stack("gcp-staging", mutate=plain)
+    values = _chart_values(h)
+    for name, pod in _pod_specs(values).items():
+        assert "extraContainers" not in pod and "extraVolumes" not in pod, name
+    assert [r.inputs["metadata"]["name"] for r in h.of_type("kubernetes:core/v1:Secret")] == ["braintrust-secrets"]
+    (secret,) = h.of_type("kubernetes:core/v1:Secret")
+    assert unwrap(secret.inputs["stringData"])["REDIS_URL"].endswith("@10.100.1.4:6379")
