@@ -42,6 +42,7 @@ REDIS_PASSWORD = "redis-auth-5e1f0c"
 FUNCTION_KEY = "function-secret-7d2a9c"
 HMAC_SECRET = "hmac-secret-3b8e4f"
 LICENSE = STAND_INS["brainstore_license_key"]
+REDIS_CA = "-----BEGIN CERTIFICATE-----\nMEMORYSTORE-INSTANCE-CA\n-----END CERTIFICATE-----\n"
 SECRET_VALUES = (PG_PASSWORD, REDIS_PASSWORD, FUNCTION_KEY, HMAC_SECRET, LICENSE)
 POOLS = {"services": "services", "reader": "bs-reader", "writer": "bs-writer", "fastreader": "bs-fast"}
 ROLE_TAINT_KEY = "braintrust.dev/role"
@@ -53,7 +54,8 @@ def _placement(cloud: CloudMode, role: str) -> Placement:
     return make(POOLS[role], taints=taints)
 
 
-def kubernetes_secret_values(*, hmac: bool = False, secret: bool = False) -> KubernetesSecretValues:
+def kubernetes_secret_values(*, hmac: bool = False, secret: bool = False,
+                             redis_ca: str | None = None) -> KubernetesSecretValues:
     from components.kubernetes.args import GcsHmacKey
 
     def s(value: str) -> Any:
@@ -62,7 +64,8 @@ def kubernetes_secret_values(*, hmac: bool = False, secret: bool = False) -> Kub
     return KubernetesSecretValues(
         postgres=PostgresConnection(host="10.10.0.3", user="braintrust", password=s(PG_PASSWORD),
                                     database="braintrust"),
-        redis=RedisConnection(host="10.10.0.4", port=6378, password=s(REDIS_PASSWORD), tls=True),
+        redis=RedisConnection(host="10.10.0.4", port=6378, password=s(REDIS_PASSWORD), tls=True,
+                              ca_certificate=redis_ca),
         brainstore_license_key=s(LICENSE),
         function_secret_key=s(FUNCTION_KEY),
         gcs_hmac=GcsHmacKey(access_id="GOOG1EACCESSID", secret=s(HMAC_SECRET)) if hmac else None,
