@@ -250,7 +250,6 @@ class AzureDataPlane(pulumi.ComponentResource):
             "api_url": api_url,
             "api_internal_url": internal_url,
             "api_private_ip": api_ip,
-            "api_public_host": public_host,
             "kubernetes_namespace": workloads.namespace,
             "resource_group": rg,
             "aks_cluster": cluster.name,
@@ -268,4 +267,6 @@ class AzureDataPlane(pulumi.ComponentResource):
             "workload_identity_client_id": identities.workload.client_id,
             "tenant_id": tenant_id,
         }
+        if public_host is not None:
+            self.outputs["api_public_host"] = public_host
         self.register_outputs(self.outputs)
