@@ -129,7 +129,8 @@ class Api(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         ) for key in specs}
 
-        # The API exists before the functions: CloudFront needs it, and the API needs CloudFront's URL.
+        # API Gateway (and CloudFront in front of it) exist before the functions: APIHandler and Brainstore
+        # reach the AI proxy through CloudFront's URL. Integrations name the aliases by their ARN.
         alias_arns = {edge.Target.API: self._alias_arn(fn.API_HANDLER),
                       edge.Target.AI_PROXY: self._alias_arn(fn.AI_PROXY)}
         rest_api, _stage = edge.build_gateway(name, edge.GatewayArgs(
