@@ -315,12 +315,15 @@ def _aks_identity(r: Resource, _: Config) -> Iterator[str]:
         yield "oidcIssuerProfile.enabled must be true"
     if not is_true(r.get("securityProfile.workloadIdentity.enabled")):
         yield "securityProfile.workloadIdentity.enabled must be true"
-    if not is_true(r.get("disableLocalAccounts")):
-        yield "disableLocalAccounts must be true (Entra ID sign-in only)"
     if r.get("enableRBAC") is False:
         yield "enableRBAC must not be false"
     if not is_true(r.get("aadProfile.managed")) and not is_true(r.get("aadProfile.enableAzureRBAC")):
         yield "aadProfile must enable Entra ID integration (managed / enableAzureRBAC)"
+
+
+def _aks_local_accounts(r: Resource, _: Config) -> Iterator[str]:
+    if not is_true(r.get("disableLocalAccounts")):
+        yield "disableLocalAccounts should be true (the static cluster-admin credential stays usable otherwise)"
 
 
 def _aks_network_policy(r: Resource, _: Config) -> Iterator[str]:
@@ -360,11 +363,21 @@ AKS_RULES = [
     ResourceRule(
         "azure-aks-workload-identity",
         family=FAMILY,
-        description="AKS uses Entra ID sign-in (no local accounts) and workload identity for pods.",
+        description="AKS uses Entra ID integration with Kubernetes RBAC, and workload identity for pods.",
         severity=Severity.HIGH, enforcement=MANDATORY,
-        remediation="oidc_issuer_profile.enabled, security_profile.workload_identity.enabled, "
-                    "disable_local_accounts=True, aad_profile={'managed': True, 'enable_azure_rbac': True}.",
+        remediation="oidc_issuer_profile.enabled, security_profile.workload_identity.enabled, enable_rbac=True, "
+                    "aad_profile={'managed': True, 'enable_azure_rbac': True}.",
         types=(AKS,), check=_aks_identity,
+    ),
+    ResourceRule(
+        "azure-aks-no-local-accounts",
+        family=FAMILY,
+        description="AKS disables local accounts, so only Entra ID identities can reach the API server.",
+        severity=Severity.HIGH, enforcement=ADVISORY,
+        remediation="disable_local_accounts=True, and give the deployer an Entra ID credential for the Kubernetes "
+                    "provider (kubelogin) instead of listClusterAdminCredential. Advisory: a deployment that "
+                    "installs the chart with the admin credential needs local accounts.",
+        types=(AKS,), check=_aks_local_accounts,
     ),
     ResourceRule(
         "azure-aks-network-policy",

@@ -557,9 +557,14 @@ AZURE: dict[str, Fixtures] = {
         good=[R(AKS, AKS_GOOD), R(AKS, {**AKS_GOOD, "apiServerAccessProfile": {"enablePrivateCluster": True}})],
     ),
     "azure-aks-workload-identity": Fixtures(
-        bad=[R(AKS, {**AKS_GOOD, "oidcIssuerProfile": None}), R(AKS, {**AKS_GOOD, "disableLocalAccounts": False}),
+        bad=[R(AKS, {**AKS_GOOD, "oidcIssuerProfile": None}), R(AKS, {**AKS_GOOD, "enableRBAC": False}),
              R(AKS, {**AKS_GOOD, "securityProfile": {"azureKeyVaultKms": {"enabled": True}}}),
              R(AKS, {**AKS_GOOD, "aadProfile": None})],
+        good=[R(AKS, AKS_GOOD), R(AKS, {**AKS_GOOD, "disableLocalAccounts": False})],
+    ),
+    "azure-aks-no-local-accounts": Fixtures(
+        bad=[R(AKS, {**AKS_GOOD, "disableLocalAccounts": False}),
+             R(AKS, {k: v for k, v in AKS_GOOD.items() if k != "disableLocalAccounts"})],
         good=[R(AKS, AKS_GOOD)],
     ),
     "azure-aks-network-policy": Fixtures(

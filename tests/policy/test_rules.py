@@ -170,7 +170,8 @@ def test_every_rule_is_documented_and_classified():
 def test_security_rules_are_mandatory():
     """Advisory is reserved for choices a user may legitimately make; HIGH/CRITICAL rules block."""
     advisory = {p.name for p in POLICIES if p.enforcement_level is EnforcementLevel.ADVISORY}
-    assert advisory == {"azure-storage-no-shared-keys", "azure-aks-host-encryption", "k8s-run-as-non-root",
+    assert advisory == {"azure-storage-no-shared-keys", "azure-aks-host-encryption", "azure-aks-no-local-accounts",
+                        "k8s-run-as-non-root",
                         "k8s-internal-load-balancers", "k8s-namespace-network-policy", "object-storage-versioning"}
     for p in POLICIES:
         if p.severity is Severity.CRITICAL:
