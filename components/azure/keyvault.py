@@ -28,6 +28,10 @@ NOTIFY_BEFORE_EXPIRY = "P30D"
 VERSIONLESS_CMKS = ("postgres-cmk", "storage-cmk")
 VERSIONED_CMKS = ("redis-cmk", "aks-kms")
 CMK_NAMES = (*VERSIONLESS_CMKS, *VERSIONED_CMKS)
+# Services wrap/unwrap their data keys; the AKS KMS plugin encrypts/decrypts etcd's data keys directly.
+KEY_OPERATIONS: dict[str, list[str]] = {
+    name: ["encrypt", "decrypt"] if name == "aks-kms" else ["wrapKey", "unwrapKey"] for name in CMK_NAMES
+}
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,7 @@ class KeyVault(pulumi.ComponentResource):
                 properties=azure_native.keyvault.KeyPropertiesArgs(
                     kty="RSA",
                     key_size=4096,
-                    key_ops=["wrapKey", "unwrapKey"],
+                    key_ops=KEY_OPERATIONS[key_name],
                     rotation_policy=rotation_policy(expires=key_name in VERSIONLESS_CMKS),
                 ),
                 tags=args.tags,

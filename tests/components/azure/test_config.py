@@ -152,19 +152,26 @@ def _with(path: list[str], value: Any):
     return mutate
 
 
-def test_stack_with_custom_domain_fails_before_any_resource() -> None:
-    cfg = stack_config("azure-staging", mutate=_with(["ingress"], {"private_only": False,
-                                                                  "custom_domain": "api.example.com"}))
+def test_stack_with_custom_domain_is_rejected_at_config_time() -> None:
     with pytest.raises(ConfigError) as error:
-        build_config(cfg)
+        stack_config("azure-staging", mutate=_with(["ingress"], {"private_only": False,
+                                                              "custom_domain": "api.example.com"}))
     assert "ingress.custom_domain" in error.value.paths
 
 
-def test_stack_with_impossible_postgres_storage_fails() -> None:
-    cfg = stack_config("azure-staging", mutate=_with(["postgres"], {"storage_gb": 1000, "max_storage_gb": 2000}))
+def test_stack_with_impossible_postgres_storage_is_rejected_at_config_time() -> None:
     with pytest.raises(ConfigError) as error:
-        build_config(cfg)
+        stack_config("azure-staging", mutate=_with(["postgres"], {"storage_gb": 1000, "max_storage_gb": 2000}))
     assert "postgres" in error.value.paths
+
+
+def test_data_plane_refuses_azure_problems_even_without_config_validation() -> None:
+    """Defence in depth: a config built without parse_config still fails before any resource."""
+    cfg = stack_config("azure-staging")
+    broken = cfg.model_copy(update={"ingress": cfg.ingress.model_copy(update={"custom_domain": "api.example.com"})})
+    with pytest.raises(ConfigError) as error:
+        build_config(broken)
+    assert "ingress.custom_domain" in error.value.paths
 
 
 def test_longest_deployment_name_fits_azure_limits_and_one_more_is_rejected() -> None:

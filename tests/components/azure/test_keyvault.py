@@ -35,6 +35,8 @@ def test_cmks_rotate_and_versions_expire_only_where_consumers_follow_rotation(st
     assert set(keys) == {"postgres-cmk", "storage-cmk", "redis-cmk", "aks-kms"}
     for name, props in keys.items():
         assert props["kty"] == "RSA" and props["keySize"] == 4096
+        expected_ops = ["encrypt", "decrypt"] if name == "aks-kms" else ["wrapKey", "unwrapKey"]
+        assert props["keyOps"] == expected_ops
         policy = props["rotationPolicy"]
         actions = {a["action"]["type"]: a["trigger"] for a in policy["lifetimeActions"]}
         assert actions["rotate"] == {"timeAfterCreate": "P1Y"}
