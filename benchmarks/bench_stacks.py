@@ -10,7 +10,6 @@ Each measurement runs in its own Python process, so peak RSS is that job's alone
   * import:   only import the SDK submodules that build loaded, nothing else: the floor a build
               cannot go below. The issue's target: build <= 2x import and <= 600 MB on 2 cores;
   * plan:     `python -m ops.plan <stack>` end to end (what a person waits for).
-A stack whose cloud is not built yet is reported as such.
 """
 
 from __future__ import annotations
@@ -59,16 +58,11 @@ def child_validate() -> None:
 
 def child_build(stack: str) -> None:
     started = time.perf_counter()
-    from components.program import NotBuiltYetError
     from ops import offline
     from ops.plan import load
 
     cfg = load(stack, dt.date.today())
-    try:
-        built = offline.build(cfg, stack)
-    except NotBuiltYetError as error:
-        _emit({"stack": stack, "not_built": str(error), "rss_mb": _peak_rss_mb()})
-        return
+    built = offline.build(cfg, stack)
     seconds = time.perf_counter() - started
     modules = sorted(m for m in sys.modules if m.split(".")[0] in SDK_PREFIXES)
     _emit({"stack": stack, "seconds": seconds, "program_seconds": built.seconds, "rss_mb": _peak_rss_mb(),
@@ -126,9 +120,6 @@ def render(result: dict[str, Any]) -> str:
     for row in result["stacks"]:
         b = row["build"]
         plan = f"{row['plan_seconds']:.2f}" if "plan_seconds" in row else "-"
-        if "not_built" in b:
-            out.append(f"{row['stack']:<18} {'cloud not built yet':>44} {plan:>7}")
-            continue
         if "error" in b:
             out.append(f"{row['stack']:<18} build failed (plan {plan}s): {b['error']}")
             continue

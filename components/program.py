@@ -21,10 +21,6 @@ class Secrets:
     brainstore_license_key: pulumi.Output[str]
 
 
-class NotBuiltYetError(NotImplementedError):
-    """The chosen cloud has no data-plane component yet."""
-
-
 def deploy(cfg: DataPlaneConfig, secrets: Secrets) -> dict[str, Any]:
     """Create the providers and the data plane for ``cfg.cloud``; return the stack outputs."""
     if cfg.cloud is Cloud.AWS:

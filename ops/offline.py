@@ -252,8 +252,7 @@ def build(cfg: DataPlaneConfig, stack: str, license_stand_in: str = "offline-pla
           answers: Mapping[str, Answer] | None = None) -> Build:
     """Run ``components.program.deploy`` for ``cfg`` under the mock engine in preview mode.
 
-    Raises ``NotBuiltYetError`` (cloud not built), ``OfflineGapError`` (unanswered data source), or the
-    program's own exception.
+    Raises ``OfflineGapError`` (unanswered data source) or the program's own exception.
     """
     from components.program import Secrets, deploy
 

@@ -8,10 +8,10 @@ For each stack: the validated configuration and every resolved size, the seed co
 estimated monthly cost (this stack next to the other size's preset, from the dated price sheet
 ops/prices.yaml), the release pin and its age, and the resource inventory by component and type
 with the top-level outputs, from building the real program under the mock engine (ops/offline.py).
-A stack whose cloud is not built yet still gets everything but the inventory, which says why.
+If the offline build fails, the report still shows everything else and says why the inventory is missing.
 
 Exit status: 0 when every report was produced; 1 when a stack's configuration is invalid or its
-offline build failed for another reason than "cloud not built yet".
+offline build failed.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from typing import Any
 
 from components.config import ConfigError, DataPlaneConfig, Size, StackFile, warnings
 from components.config.release import release_freshness
-from components.program import NotBuiltYetError
 from components.sizing import conformance
 
 from . import cost, offline
@@ -142,11 +141,9 @@ def _cost_section(cfg: DataPlaneConfig, today: dt.date, sheet: cost.PriceSheet) 
 
 
 def _inventory(name: str, cfg: DataPlaneConfig, prebuilt: offline.Build | None = None) -> tuple[Inventory, bool]:
-    """(inventory, failed). Not built yet is not a failure: the report says so."""
+    """(inventory, failed): a build that fails is reported, never hidden."""
     try:
         built = prebuilt or offline.build(cfg, name, license_stand_in=STAND_INS["brainstore_license_key"])
-    except NotBuiltYetError as error:
-        return Inventory(available=False, reason=f"resource inventory unavailable: {error}"), False
     except offline.OfflineGapError as error:
         return Inventory(available=False, reason=f"resource inventory unavailable: {error}"), True
     except Exception as error:  # the program itself failed: report it, do not hide it
