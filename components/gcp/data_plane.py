@@ -170,7 +170,7 @@ class GcpDataPlane(pulumi.ComponentResource):
             deployment_name=dn, project_id=project, namespace=workloads.namespace,
             internal_ip=workloads.internal_ip, internal_port=8000, private=cfg.private_ingress,
             custom_domain=cfg.ingress.custom_domain, certificate=cfg.ingress.certificate,
-            cloud_armor_policy=cfg.ingress.waf_acl, labels=labels,
+            cloud_armor_policy=cfg.ingress.waf_acl, labels=labels, after=apis,
         ), opts=pulumi.ResourceOptions(parent=self, providers={"kubernetes": workloads.provider}))
 
         location = cluster.location

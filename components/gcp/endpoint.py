@@ -10,6 +10,7 @@ certificate), an optional Cloud Armor policy, and HTTPS only (no port-80 listene
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -36,6 +37,8 @@ class EndpointArgs:
     certificate: str | None  # existing Compute Engine SSL certificate name; None = Google-managed
     cloud_armor_policy: str | None
     labels: dict[str, str]
+    # API enablement (compute.googleapis.com): the address and certificate must wait for it.
+    after: Sequence[pulumi.Resource] = ()
 
 
 class Endpoint(pulumi.ComponentResource):
@@ -59,6 +62,7 @@ class Endpoint(pulumi.ComponentResource):
     def _public(self, name: str, args: EndpointArgs, domain: str) -> None:
         dn = args.deployment_name
         child = pulumi.ResourceOptions(parent=self)
+        cloud = pulumi.ResourceOptions(parent=self, depends_on=list(args.after))
         address = gcp.compute.GlobalAddress(
             f"{name}-ip",
             name=f"{dn}-api-ip",
@@ -66,7 +70,7 @@ class Endpoint(pulumi.ComponentResource):
             address_type="EXTERNAL",
             ip_version="IPV4",
             labels=args.labels,
-            opts=child,
+            opts=cloud,
         )
         if args.certificate:
             cert_name: pulumi.Input[str] = args.certificate
@@ -77,7 +81,7 @@ class Endpoint(pulumi.ComponentResource):
                 name=f"{dn}-api-cert",
                 project=args.project_id,
                 managed=gcp.compute.ManagedSslCertificateManagedArgs(domains=[domain]),
-                opts=child,
+                opts=cloud,
             )
             cert_name = cert.name
         gateway = k8s.apiextensions.CustomResource(

@@ -25,7 +25,8 @@ def _annotations(h: Harness) -> dict[str, str]:
     return h.one("kubernetes:core/v1:Service").inputs["metadata"]["annotations"]
 
 
-def test_default_is_an_internal_load_balancer_with_a_pinned_ip(stack: Harness) -> None:
+def test_default_is_an_internal_load_balancer_with_a_pinned_ip(staging: Harness) -> None:
+    stack = staging  # no `ingress` section: the Azure default
     annotations = _annotations(stack)
     assert annotations["service.beta.kubernetes.io/azure-load-balancer-internal"] == "true"
     assert annotations["service.beta.kubernetes.io/azure-load-balancer-ipv4"] == "10.185.127.250"

@@ -13,7 +13,14 @@ DOMAIN = "braintrust.acme.example"
 CR = "kubernetes:gateway.networking.k8s.io/v1:"
 
 
-def test_private_by_default(stack: Harness) -> None:
+@pytest.fixture(scope="module")
+def private() -> Harness:
+    """The GCP default (no `ingress` section): an internal load balancer only."""
+    return build_stack("gcp-production", mutate=lambda values: values.pop("ingress", None))
+
+
+def test_private_by_default(private: Harness) -> None:
+    stack = private
     assert stack.outputs["api_url"].startswith("http://10.")
     assert stack.outputs["dns_records"] == []
     assert not [r for r in stack.resources if "gateway.networking.k8s.io" in r.typ]

@@ -29,7 +29,8 @@ def test_nat_logs_and_serves_only_the_node_subnet(stack: Harness) -> None:
 
 
 def test_private_service_access_precedes_cloud_sql_and_redis(stack: Harness) -> None:
-    rng = stack.one("gcp:compute/globalAddress:GlobalAddress").inputs
+    (rng,) = [r.inputs for r in stack.of_type("gcp:compute/globalAddress:GlobalAddress")
+              if r.inputs.get("purpose") == "VPC_PEERING"]
     assert (rng["purpose"], rng["addressType"], rng["prefixLength"]) == ("VPC_PEERING", "INTERNAL", 16)
     psa = stack.one(PSA)
     assert psa.inputs["service"] == "servicenetworking.googleapis.com"
