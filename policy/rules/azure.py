@@ -53,6 +53,10 @@ LOCKS = (
     "azure-native:authorization:ManagementLockAtResourceGroupLevel",
 )
 RESOURCE_GROUP = "azure-native:resources:ResourceGroup"
+FD_ROUTE = "azure-native:cdn:Route"
+FD_ORIGIN = "azure-native:cdn:AFDOrigin"
+FD_ORIGIN_GROUP = "azure-native:cdn:AFDOriginGroup"
+FD_CUSTOM_DOMAIN = "azure-native:cdn:AFDCustomDomain"
 # Azure has no deletion-protection flag on these; a CanNotDelete lock is the cloud-level guard.
 LOCKED_IN_PRODUCTION = (PG_SERVER, MANAGED_REDIS, REDIS, STORAGE_ACCOUNT, VAULT)
 CLI_SCRIPT = "azure-native:resources:AzureCliScript"
@@ -506,6 +510,41 @@ def _locks(resources: Sequence[Resource], _: Config) -> Iterator[StackViolation]
                                  "(Azure's only deletion protection for it)", r.urn)
 
 
+def _front_door(resources: Sequence[Resource], _: Config) -> Iterator[StackViolation]:
+    origins = [r for r in resources if r.type == FD_ORIGIN]
+    groups = [r for r in resources if r.type == FD_ORIGIN_GROUP]
+    for route in (r for r in resources if r.type == FD_ROUTE):
+        protocols = set(as_strings(route.get("supportedProtocols")))
+        if "Http" in protocols and route.get("httpsRedirect") != "Enabled":
+            yield StackViolation(f"route {route.name} serves plain HTTP: set httpsRedirect Enabled "
+                                 "(or supportedProtocols ['Https'])", route.urn)
+        if route.get("forwardingProtocol") == "HttpsOnly":
+            continue
+        # Plain HTTP to the origin is acceptable only inside a Private Link connection.
+        group_urns = {g.urn for g in groups if g.urn in route.dependencies}
+        served = [o for o in origins if group_urns & set(o.dependencies)] or origins
+        public = [o.name for o in served if not is_map(o.get("sharedPrivateLinkResource"))]
+        if public:
+            yield StackViolation(f"route {route.name} forwards {route.get('forwardingProtocol')!r} to origins "
+                                 f"outside Private Link ({', '.join(public)}): use HttpsOnly", route.urn)
+    for domain in (r for r in resources if r.type == FD_CUSTOM_DOMAIN):
+        version = domain.get("tlsSettings.minimumTlsVersion")
+        if version not in (None, "TLS12", "TLS13"):
+            yield StackViolation(f"custom domain {domain.name} allows {version}; minimumTlsVersion TLS12", domain.urn)
+
+
+EDGE_RULES = [
+    StackRule(
+        "azure-frontdoor-https-only",
+        family=FAMILY,
+        description="Front Door serves users over HTTPS only and reaches origins over TLS or Private Link.",
+        severity=Severity.HIGH, enforcement=MANDATORY,
+        remediation="Route https_redirect='Enabled'; forwarding_protocol='HttpsOnly' unless every origin is "
+                    "reached through shared_private_link_resource; custom domains with minimum_tls_version TLS12.",
+        types=(FD_ROUTE, FD_ORIGIN, FD_ORIGIN_GROUP, FD_CUSTOM_DOMAIN), check=_front_door,
+    ),
+]
+
 LOCK_RULES = [
     StackRule(
         "azure-production-delete-locks",
@@ -521,5 +560,5 @@ LOCK_RULES = [
 
 RULES: list[ResourceRule | StackRule] = [
     *PG_RULES, *REDIS_RULES, *STORAGE_RULES, *VAULT_RULES, *AKS_RULES, *NETWORK_RULES, *IDENTITY_RULES,
-    *LOCK_RULES,
+    *LOCK_RULES, *EDGE_RULES,
 ]

@@ -70,6 +70,7 @@ TAGGABLE: tuple[str, ...] = (
     "azure-native:containerservice:ManagedCluster", "azure-native:containerservice:AgentPool",
     "azure-native:managedidentity:UserAssignedIdentity", "azure-native:operationalinsights:Workspace",
     "azure-native:compute:DiskEncryptionSet", "azure-native:resources:AzureCliScript",
+    "azure-native:cdn:Profile", "azure-native:cdn:AFDEndpoint",
 )
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 

@@ -479,6 +479,11 @@ ROLE = "azure-native:authorization:RoleAssignment"
 ROLE_DEF = "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/"
 SCRIPT = "azure-native:resources:AzureCliScript"
 LOCK = "azure-native:authorization:ManagementLockByScope"
+FD_ROUTE = "azure-native:cdn:Route"
+FD_ORIGIN = "azure-native:cdn:AFDOrigin"
+FD_GROUP = "azure-native:cdn:AFDOriginGroup"
+ROUTE = {"httpsRedirect": "Enabled", "supportedProtocols": ["Http", "Https"], "forwardingProtocol": "HttpOnly",
+         "patternsToMatch": ["/*"], "linkToDefaultDomain": "Enabled"}
 
 AZURE: dict[str, Fixtures] = {
     "azure-postgres-private": Fixtures(
@@ -617,6 +622,24 @@ AZURE: dict[str, Fixtures] = {
                                                              name="kv", depends=("rg",)),
                R(LOCK, {"scope": "/x/rg", "level": "CanNotDelete"}, name="lock", depends=("rg",))],
               [R(PG, {**PG_GOOD, "tags": STG}, name="pg")]],
+    ),
+    "azure-frontdoor-https-only": Fixtures(
+        bad=[[R(FD_ROUTE, {**ROUTE, "httpsRedirect": "Disabled"}, name="route")],
+             [R(FD_GROUP, {"originGroupName": "api"}, name="group"),
+              R(FD_ORIGIN, {"hostName": "api.example.com", "originGroupName": "api"}, name="origin",
+                depends=("group",)),
+              R(FD_ROUTE, ROUTE, name="route", depends=("group",))],
+             [R("azure-native:cdn:AFDCustomDomain", {"hostName": "bt.example.com",
+                                                     "tlsSettings": {"minimumTlsVersion": "TLS10",
+                                                                     "certificateType": "ManagedCertificate"}},
+                name="domain")]],
+        good=[[R(FD_GROUP, {"originGroupName": "api"}, name="group"),
+               R(FD_ORIGIN, {"hostName": "10.0.0.4", "originGroupName": "api", "sharedPrivateLinkResource": {
+                   "privateLink": {"id": "/x/pls"}, "privateLinkLocation": "eastus2"}}, name="origin",
+                 depends=("group",)),
+               R(FD_ROUTE, ROUTE, name="route", depends=("group",))],
+              [R(FD_ROUTE, {**ROUTE, "forwardingProtocol": "HttpsOnly", "supportedProtocols": ["Https"],
+                            "httpsRedirect": "Disabled"}, name="route")]],
     ),
     "azure-nsg-no-public-ingress": Fixtures(
         bad=[R(NSG, {"securityRules": [{"name": "ssh", "direction": "Inbound", "access": "Allow",
