@@ -1,7 +1,6 @@
 """The pack on the six real stacks: no mandatory violation, and the rules really judge what is built.
 
-A cloud whose data plane is not built yet fails here (NotBuiltYetError) until it lands: that is the
-point of the gate, not a flake.
+A stack that does not build fails here too (once, with the build error): the gate covers all six.
 """
 
 from __future__ import annotations
