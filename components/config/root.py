@@ -265,6 +265,9 @@ def cross_field_problems(cfg: DataPlaneConfig, today: dt.date) -> list[Problem]:
 
 def _cloud_problems(cfg: DataPlaneConfig) -> list[Problem]:
     found: list[tuple[str, str]] = []
+    if cfg.cloud is Cloud.AWS and cfg.ingress.private_only:
+        found.append(("ingress.private_only", "is not available on AWS: the API is served by CloudFront; "
+                      "restrict it with ingress.waf_acl"))
     if cfg.cloud is Cloud.GCP:
         found += gcp_ingress_problems(
             private_ingress=cfg.private_ingress, custom_domain=cfg.ingress.custom_domain,
@@ -286,7 +289,8 @@ def _zone_problems(cfg: DataPlaneConfig) -> list[Problem]:
     out: list[Problem] = []
     if len(set(zones)) != len(zones):
         out.append(Problem(path="zones", message="contains duplicates"))
-    minimum = 3 if cfg.production else 1
+    # Production spreads over three zones; on AWS even staging needs two (RDS and ElastiCache subnet groups).
+    minimum = 3 if cfg.production else 2 if cfg.cloud is Cloud.AWS else 1
     if len(zones) < minimum:
         out.append(Problem(path="zones", message=f"needs at least {minimum} zones in {cfg.size.value} "
                            f"(given: {len(zones)})"))

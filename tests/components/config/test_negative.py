@@ -82,6 +82,8 @@ CASES: list[tuple[str, Mutation, str, str]] = [
     ("gcp-staging", _set("gcp.project_id", "X"), "gcp.project_id", "should match pattern"),
     ("aws-staging", _set("zones", ["us-east-1a", "us-east-1a"]), "zones", "duplicates"),
     ("aws-production", _set("zones", ["us-east-1a", "us-east-1b"]), "zones", "at least 3"),
+    ("aws-staging", _set("zones", ["us-east-1a"]), "zones", "at least 2"),
+    ("aws-staging", _set("ingress.private_only", True), "ingress.private_only", "not available on AWS"),
     ("gcp-staging", _set("zones", ["europe-west1-b"]), "zones[0]", "not a zone of us-central1"),
     ("azure-staging", _set("zones", ["4"]), "zones[0]", "not a zone"),
     # incomplete BYO sets and create/existing conflicts
