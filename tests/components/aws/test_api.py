@@ -8,7 +8,7 @@ import pytest
 
 from components.aws import functions as fn
 from components.aws.edge import AI_PROXY_PATTERNS, routes
-from components.config import DataPlaneConfig
+from components.config import ConfigError, DataPlaneConfig
 from tests.support.harness import Harness
 from tests.support.stacks import build_stack
 
@@ -215,5 +215,6 @@ def test_api_deployment_changes_with_its_routes(staging: Harness):
 
 
 def test_private_only_ingress_is_refused_on_aws():
-    with pytest.raises(Exception, match="private_only is not available on AWS"):
+    # Refused at config time, before any resource (the data plane re-checks it as a second line).
+    with pytest.raises(ConfigError, match="ingress.private_only: is not available on AWS"):
         build_stack("aws-staging", mutate=aws_set(".ingress.private_only", True))

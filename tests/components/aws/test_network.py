@@ -7,6 +7,7 @@ import ipaddress
 import pytest
 
 from components.aws.network import subnet_plan
+from components.config import ConfigError
 from tests.support.fakes_aws import fake_id
 from tests.support.harness import Harness
 from tests.support.stacks import build_stack
@@ -132,5 +133,5 @@ def test_bring_your_own_quarantine_vpc_is_used_as_is():
 
 
 def test_a_single_zone_is_refused_because_rds_and_redis_need_two():
-    with pytest.raises(Exception, match="at least 2 availability zones"):
+    with pytest.raises(ConfigError, match="zones: needs at least 2 zones"):
         build_stack("aws-staging", mutate=aws_set(".zones", ["us-east-1a"]))
