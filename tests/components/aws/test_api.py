@@ -216,5 +216,5 @@ def test_api_deployment_changes_with_its_routes(staging: Harness):
 
 def test_private_only_ingress_is_refused_on_aws():
     # Refused at config time, before any resource (the data plane re-checks it as a second line).
-    with pytest.raises(ConfigError, match="ingress.private_only: is not available on AWS"):
+    with pytest.raises(ConfigError, match=r"ingress\.private_only: is not available on AWS"):
         build_stack("aws-staging", mutate=aws_set(".ingress.private_only", True))
