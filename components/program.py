@@ -22,60 +22,40 @@ class Secrets:
 
 
 def deploy(cfg: DataPlaneConfig, secrets: Secrets) -> dict[str, Any]:
-    """Create the providers and the data plane for ``cfg.cloud``; return the stack outputs."""
+    """Create the providers and the data plane for ``cfg.cloud``; return the stack outputs.
+
+    Cloud SDKs are imported here, per cloud, so a stack loads only the SDK it deploys with. Each data
+    plane builds its Kubernetes provider itself (GCP, Azure), from the cluster it creates.
+    """
+    import pulumi_random as random
+
+    from components import providers
+
+    # Generated passwords and keys need an explicit provider: the stacks disable default providers.
+    random_provider = random.Provider(f"{cfg.deployment_name}-random")
     if cfg.cloud is Cloud.AWS:
-        return _deploy_aws(cfg, secrets)
-    if cfg.cloud is Cloud.GCP:
-        return _deploy_gcp(cfg, secrets)
-    return _deploy_azure(cfg, secrets)
+        from components.aws.data_plane import AwsDataPlane, AwsDataPlaneArgs
 
+        plane: Any = AwsDataPlane(
+            cfg.deployment_name,
+            AwsDataPlaneArgs(config=cfg, license_key=secrets.brainstore_license_key),
+            opts=pulumi.ResourceOptions(providers={"aws": providers.aws_provider(cfg), "random": random_provider}),
+        )
+    elif cfg.cloud is Cloud.GCP:
+        from components.gcp.data_plane import GcpDataPlane, GcpDataPlaneArgs
 
-def _deploy_aws(cfg: DataPlaneConfig, secrets: Secrets) -> dict[str, Any]:
-    import pulumi_random as random
+        plane = GcpDataPlane(
+            cfg.deployment_name,
+            GcpDataPlaneArgs(config=cfg, brainstore_license_key=secrets.brainstore_license_key),
+            opts=pulumi.ResourceOptions(providers={"gcp": providers.gcp_provider(cfg), "random": random_provider}),
+        )
+    else:
+        from components.azure.data_plane import AzureDataPlane, AzureDataPlaneArgs
 
-    from components.aws.data_plane import AwsDataPlane, AwsDataPlaneArgs
-    from components.providers import aws_provider
-
-    providers = {
-        "aws": aws_provider(cfg),
-        # Generated passwords and keys; explicit because stacks disable default providers.
-        "random": random.Provider(f"{cfg.deployment_name}-random"),
-    }
-    plane = AwsDataPlane(
-        cfg.deployment_name,
-        AwsDataPlaneArgs(config=cfg, license_key=secrets.brainstore_license_key),
-        opts=pulumi.ResourceOptions(providers=providers),
-    )
-    return plane.outputs
-
-
-def _deploy_gcp(cfg: DataPlaneConfig, secrets: Secrets) -> dict[str, Any]:
-    """GKE, Cloud SQL, Memorystore, GCS; the Kubernetes provider is built inside, from the new cluster."""
-    import pulumi_random as random
-
-    from components.gcp.data_plane import GcpDataPlane, GcpDataPlaneArgs
-    from components.providers import gcp_provider
-
-    providers = {"gcp": gcp_provider(cfg), "random": random.Provider(f"{cfg.deployment_name}-random")}
-    plane = GcpDataPlane(
-        cfg.deployment_name,
-        GcpDataPlaneArgs(config=cfg, brainstore_license_key=secrets.brainstore_license_key),
-        opts=pulumi.ResourceOptions(providers=providers),
-    )
-    return plane.outputs
-
-
-def _deploy_azure(cfg: DataPlaneConfig, secrets: Secrets) -> dict[str, Any]:
-    """AKS, Flexible Server, Managed Redis, Blob, Key Vault; the Kubernetes provider is built inside."""
-    import pulumi_random as random
-
-    from components.azure.data_plane import AzureDataPlane, AzureDataPlaneArgs
-    from components.providers import azure_provider
-
-    providers = {"azure-native": azure_provider(cfg), "random": random.Provider(f"{cfg.deployment_name}-random")}
-    plane = AzureDataPlane(
-        cfg.deployment_name,
-        AzureDataPlaneArgs(config=cfg, brainstore_license_key=secrets.brainstore_license_key),
-        opts=pulumi.ResourceOptions(providers=providers),
-    )
+        plane = AzureDataPlane(
+            cfg.deployment_name,
+            AzureDataPlaneArgs(config=cfg, brainstore_license_key=secrets.brainstore_license_key),
+            opts=pulumi.ResourceOptions(
+                providers={"azure-native": providers.azure_provider(cfg), "random": random_provider}),
+        )
     return plane.outputs

@@ -6,9 +6,6 @@ provider fails loudly at `pulumi up` instead of deploying to whatever the shell 
 
 from __future__ import annotations
 
-import json
-
-import pulumi
 import pulumi_aws as aws
 import pulumi_azure_native as azure_native
 import pulumi_gcp as gcp
@@ -47,6 +44,3 @@ def azure_provider(cfg: DataPlaneConfig) -> azure_native.Provider:
         location=cfg.region,
     )
 
-
-def describe(provider: pulumi.ProviderResource) -> str:
-    return json.dumps({"provider": type(provider).__name__})

@@ -13,7 +13,7 @@ Traps avoided (shared/reference/pulumi.md section 1): the program is a function 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -165,6 +165,34 @@ def _plaintext_paths(value: Any, secret: str, path: str) -> Iterator[str]:
     elif isinstance(value, list | tuple):
         for i, item in enumerate(value):
             yield from _plaintext_paths(item, secret, f"{path}[{i}]")
+
+
+def unwrap(value: Any) -> Any:
+    """The plain value inside Pulumi secret wrappers (tests only; the wire form stays secret)."""
+    if rpc.is_rpc_secret(value):
+        return unwrap(value["value"])
+    if isinstance(value, dict):
+        return {k: unwrap(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [unwrap(v) for v in value]
+    return value
+
+
+def depends_transitively(h: Harness, reg: Registration, targets: Iterable[str]) -> bool:
+    """Whether ``reg`` waits (through recorded dependencies, any depth) for one of ``targets`` (URNs)."""
+    by_urn = {r.urn: r for r in h.monitor.registrations}
+    wanted = set(targets)
+    seen: set[str] = set()
+    pending = list(reg.dependencies)
+    while pending:
+        urn = pending.pop()
+        if urn in wanted:
+            return True
+        if urn in seen or urn not in by_urn:
+            continue
+        seen.add(urn)
+        pending.extend(by_urn[urn].dependencies)
+    return False
 
 
 def new_harness(stack: str = "test", region: str = "us-east-1", preview: bool = False) -> Harness:

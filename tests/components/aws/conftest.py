@@ -15,7 +15,7 @@ from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockResourceArgs
 
 from components.config import DataPlaneConfig
-from tests.support.harness import Harness
+from tests.support.harness import Harness, unwrap
 from tests.support.stacks import build_stack, stack_config
 
 STACKS = ("aws-staging", "aws-production")
@@ -65,15 +65,6 @@ def both(*mutations: Mutation) -> Mutation:
     return mutate
 
 
-def unwrap(value: Any) -> Any:
-    """The plain value inside Pulumi secret wrappers (tests only; the wire form stays secret)."""
-    if rpc.is_rpc_secret(value):
-        return unwrap(value["value"])
-    if isinstance(value, dict):
-        return {k: unwrap(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [unwrap(v) for v in value]
-    return value
 
 
 def contains_secret_wrapper(value: Any) -> bool:

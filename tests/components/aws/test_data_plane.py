@@ -9,19 +9,10 @@ import pytest
 from components.config import DataPlaneConfig
 from tests.support.fakes import AWS_ACCOUNT
 from tests.support.fakes_aws import GENERATED_PREFIX
-from tests.support.harness import Harness
+from tests.support.harness import Harness, unwrap
 from tests.support.stacks import STAND_INS, build_stack
 
-from .conftest import (
-    aws_set,
-    contains_secret_wrapper,
-    environment,
-    statements,
-    taggable,
-    tags_of,
-    unwrap,
-    user_data,
-)
+from .conftest import aws_set, contains_secret_wrapper, environment, statements, taggable, tags_of, user_data
 
 LICENSE = STAND_INS["brainstore_license_key"]
 CMK_PREFIX = f"arn:aws:kms:us-east-1:{AWS_ACCOUNT}:key/"

@@ -7,10 +7,10 @@ from typing import Any
 
 from components.config import DataPlaneConfig
 from tests.support.fakes_aws import fake_id
-from tests.support.harness import Harness
+from tests.support.harness import Harness, unwrap
 from tests.support.stacks import build_stack
 
-from .conftest import aws_set, both, statements, unwrap
+from .conftest import aws_set, both, statements
 
 POLICY = "aws:iam/rolePolicy:RolePolicy"
 ROLE = "aws:iam/role:Role"

@@ -7,10 +7,10 @@ import json
 from components.config import DataPlaneConfig
 from components.sizing import presets
 from tests.support.fakes_aws import fake_id
-from tests.support.harness import Harness
+from tests.support.harness import Harness, unwrap
 from tests.support.stacks import build_stack
 
-from .conftest import aws_set, both, statements, unwrap
+from .conftest import aws_set, both, statements
 
 RDS = "aws:rds/instance:Instance"
 REDIS = "aws:elasticache/replicationGroup:ReplicationGroup"

@@ -8,9 +8,9 @@ from components.azure.cluster import BRAINSTORE_TAINT_KEY, kubelogin_kubeconfig
 from components.config.common import Cloud
 from components.sizing.skus import Kind, lookup
 from tests.support.fakes_azure import DEPLOYER_OBJECT_ID, principal_id_of
-from tests.support.harness import Harness
+from tests.support.harness import Harness, depends_transitively, unwrap
 
-from .conftest import chart_values, depends_transitively, registration_of, unwrap
+from .conftest import chart_values, registration_of
 
 NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7"
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from components.azure.database import STATIC_PARAMETERS, static_parameters_tag
-from tests.support.harness import Harness
+from tests.support.harness import Harness, depends_transitively
 
-from .conftest import depends_transitively, one_named, registration_of
+from .conftest import one_named, registration_of
 
 
 def _server(h: Harness) -> dict:

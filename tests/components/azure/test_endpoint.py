@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from tests.support.harness import Harness
+from tests.support.harness import Harness, depends_transitively
 from tests.support.stacks import build_stack
 
-from .conftest import depends_transitively, one_named, registration_of
+from .conftest import one_named, registration_of
 
 
 def _public(values: dict[str, Any]) -> None:

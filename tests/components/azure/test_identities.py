@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from components.kubernetes.args import KEY_VAULT_SECRET_NAMES, service_account_subjects
 from tests.support.fakes_azure import principal_id_of
-from tests.support.harness import Harness
+from tests.support.harness import Harness, depends_transitively, unwrap
 
-from .conftest import chart_values, depends_transitively, one_named, registration_of, unwrap
+from .conftest import chart_values, one_named, registration_of
 
 SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
 BLOB_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from tests.support.fakes_azure import DEPLOYER_OBJECT_ID
-from tests.support.harness import Harness
+from tests.support.harness import Harness, depends_transitively
 
-from .conftest import depends_transitively, one_named, registration_of
+from .conftest import one_named, registration_of
 
 CRYPTO_USER = "e147488a-f6f5-4113-8e2d-b22465e65bf6"
 KV_ADMIN = "00482a5a-887f-4fb3-b363-3b7fe8e74483"

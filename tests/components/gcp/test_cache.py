@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from components.gcp.cache import redis_version_of
 from tests.support.fakes_gcp import FAKE_REDIS_CA
-from tests.support.harness import Harness
+from tests.support.harness import Harness, unwrap
 from tests.support.stacks import build_stack
-
-from .conftest import unwrap
 
 REDIS = "gcp:redis/instance:Instance"
 

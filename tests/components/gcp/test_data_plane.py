@@ -5,10 +5,8 @@ from __future__ import annotations
 import pytest
 
 from components.config import ConfigError
-from tests.support.harness import Harness
+from tests.support.harness import Harness, depends_transitively, unwrap
 from tests.support.stacks import STAND_INS, build_stack, stack_config
-
-from .conftest import depends_transitively, unwrap
 
 # Resource types that take labels in the GCP API (checked explicitly, not left to provider defaults).
 LABELLED = {

@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 
 from components.gcp.database import database_flags, edition_of, memory_gib_of
-from tests.support.harness import Harness
-
-from .conftest import unwrap
+from tests.support.harness import Harness, unwrap
 
 SQL = "gcp:sql/databaseInstance:DatabaseInstance"
 

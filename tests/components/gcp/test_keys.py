@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from tests.support.fakes_gcp import GCP_PROJECT_NUMBER
-from tests.support.harness import Harness
+from tests.support.harness import Harness, depends_transitively
 from tests.support.stacks import build_stack
-
-from .conftest import depends_transitively
 
 GRANT = "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember"
 BYO_KEY = "projects/acme-sec/locations/us-central1/keyRings/shared/cryptoKeys/braintrust"

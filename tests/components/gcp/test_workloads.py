@@ -7,7 +7,6 @@ import json
 from components.gcp.workloads import AUTH_PLUGIN
 from components.kubernetes import redis_tls
 from components.kubernetes.args import REDIS_TLS_PROXY_IMAGE
-from tests.components.gcp.conftest import unwrap
 from tests.support.fakes_gcp import (
     FAKE_CLUSTER_DNS_ENDPOINT,
     FAKE_CLUSTER_ENDPOINT,
@@ -15,7 +14,7 @@ from tests.support.fakes_gcp import (
     FAKE_REDIS_AUTH,
     FAKE_REDIS_CA,
 )
-from tests.support.harness import Harness
+from tests.support.harness import Harness, unwrap
 from tests.support.stacks import build_stack
 
 
