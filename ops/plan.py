@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from components.config import ConfigError, DataPlaneConfig, Size, StackFile, warnings
+from components.config import ConfigError, DataPlaneConfig, Size, StackFile, loading, warnings
 from components.config.release import release_freshness
 from components.sizing import conformance
 
@@ -39,7 +39,7 @@ COMPONENT_ORDER = ("brainstore", "postgres", "redis", "kubernetes", "api", "netw
 
 
 def stack_names() -> list[str]:
-    return sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in STACKS.glob("Pulumi.*.yaml"))
+    return loading.stack_names(STACKS)
 
 
 def load(name: str, today: dt.date) -> DataPlaneConfig:

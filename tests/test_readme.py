@@ -26,4 +26,4 @@ def test_quickstart_targets_exist():
     for target in ("plan:", "test:", "check:", "docs:"):
         assert f"\n{target}" in makefile
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "make check" in ci
+    assert "make lint typecheck" in ci and "make test" in ci  # CI runs the README's test command

@@ -16,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
+from components.sizing.conformance import AWS_GP3_PROVISIONABLE_FROM_GB
 from components.sizing.model import DatabaseSize
 
 from . import policies as p
@@ -29,8 +30,6 @@ USERNAME = "postgres"
 DB_NAME = "postgres"
 CA_CERT = "rds-ca-rsa2048-g1"
 EXPORTED_LOGS = ("postgresql", "upgrade")
-# gp3 below 400 GB has a fixed baseline (3,000 IOPS, 125 MiB/s) and rejects provisioned values.
-GP3_PROVISIONING_MIN_GB = 400
 
 
 def identifier(deployment_name: str) -> str:
@@ -109,7 +108,7 @@ class Database(pulumi.ComponentResource):
 
         password = generated_secret(f"{name}-password", 32, self)
         snapshot_suffix = random.RandomId(f"{name}-final-snapshot", byte_length=4, opts=child)
-        provisioned = size.storage_gb >= GP3_PROVISIONING_MIN_GB
+        provisioned = size.storage_gb >= AWS_GP3_PROVISIONABLE_FROM_GB
         instance = aws.rds.Instance(
             f"{name}-instance",
             identifier=identifier(d.name),

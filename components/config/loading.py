@@ -153,6 +153,11 @@ def split_namespace(config: Mapping[str, Any]) -> dict[str, Any]:
     return {k[len(prefix):]: decode_value(v) for k, v in config.items() if k.startswith(prefix)}
 
 
+def stack_names(stacks_dir: Path) -> list[str]:
+    """Names of the stacks with a `Pulumi.<stack>.yaml` in ``stacks_dir``."""
+    return sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in stacks_dir.glob("Pulumi.*.yaml"))
+
+
 class StackFile:
     """A committed `stacks/Pulumi.<stack>.yaml` read offline (tests, plan report).
 

@@ -57,7 +57,8 @@ def _sku_rows(
     return sku, []
 
 
-# GCP PD-SSD gives 30 IOPS per GB; AWS gp3 below 400 GB is fixed at a 3,000 IOPS baseline.
+# GCP PD-SSD gives 30 IOPS per GB; AWS gp3 below 400 GB has a fixed baseline (3,000 IOPS, 125 MiB/s)
+# and rejects provisioned values (components/aws/database.py uses the same threshold).
 GCP_PD_SSD_IOPS_PER_GB = 30
 AWS_GP3_PROVISIONABLE_FROM_GB = 400
 AWS_GP3_SMALL_BASELINE_IOPS = 3000

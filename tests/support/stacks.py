@@ -13,7 +13,7 @@ from typing import Any
 
 import pulumi
 
-from components.config import DataPlaneConfig, StackFile, parse_config
+from components.config import DataPlaneConfig, StackFile, loading, parse_config
 
 from .harness import Harness, new_harness, run
 
@@ -26,7 +26,7 @@ STAND_INS: dict[str, str] = {"brainstore_license_key": "STANDIN-LICENSE-4f1c9a7e
 
 
 def stack_names() -> list[str]:
-    return sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in STACKS_DIR.glob("Pulumi.*.yaml"))
+    return loading.stack_names(STACKS_DIR)
 
 
 def stack_file(name: str) -> StackFile:
