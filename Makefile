@@ -2,7 +2,7 @@
 STACK ?= aws-staging
 PY := venv/bin/python
 
-.PHONY: bootstrap test lint typecheck check plan plan-all docs bench clean
+.PHONY: bootstrap test lint typecheck check plan plan-all docs bench release clean
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -36,3 +36,9 @@ bench: bootstrap
 
 clean:
 	rm -rf venv .pytest_cache .ruff_cache
+
+## Pin every stack to a release Braintrust published (registered in components/facts/braintrust.py).
+## make release VERSION=v2.12.0 DATE=2026-08-21 [CHART=6.11.0] [STACKS='gcp-*']
+release: bootstrap
+	@test -n "$(VERSION)" -a -n "$(DATE)" || { echo "usage: make release VERSION=vX.Y.Z DATE=YYYY-MM-DD [CHART=x.y.z] [STACKS=glob]" >&2; exit 2; }
+	$(PY) -m scripts.release --version $(VERSION) --date $(DATE) $(if $(CHART),--chart $(CHART)) $(if $(STACKS),--stacks '$(STACKS)')

@@ -10,8 +10,9 @@ ops/prices.yaml), the release pin and its age, and the resource inventory by com
 with the top-level outputs, from building the real program under the mock engine (ops/offline.py).
 If the offline build fails, the report still shows everything else and says why the inventory is missing.
 
-Exit status: 0 when every report was produced; 1 when a stack's configuration is invalid or its
-offline build failed.
+Exit status: 0 when every report was produced; 1 when a stack's configuration is invalid, its offline
+build failed, or `pulumi up` would refuse it although its plan was shown (a release older than 90 days:
+the report ends with the blocking problem and the exact fix).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from components.config import ConfigError, DataPlaneConfig, Size, StackFile, loading, warnings
+from components.config import ConfigError, DataPlaneConfig, Size, StackFile, loading, parse_config, warnings
 from components.config.release import release_freshness
 from components.sizing import conformance
 
@@ -36,17 +37,44 @@ STACKS = ROOT / "stacks"
 # Offline readers never see the real license key.
 STAND_INS = {"brainstore_license_key": "offline-plan-stand-in"}
 COMPONENT_ORDER = ("brainstore", "postgres", "redis", "kubernetes", "api", "network", "keys")
+RELEASE_AGE_KEY = "release.release_date"
 
 
 def stack_names() -> list[str]:
     return loading.stack_names(STACKS)
 
 
-def load(name: str, today: dt.date) -> DataPlaneConfig:
+def _stack_file(name: str) -> StackFile:
     path = STACKS / f"Pulumi.{name}.yaml"
     if not path.exists():
         raise SystemExit(f"no stack file {path.relative_to(ROOT)}; known stacks: {', '.join(stack_names())}")
-    return StackFile(path, stand_ins=STAND_INS).parse(today)
+    return StackFile(path, stand_ins=STAND_INS)
+
+
+def load(name: str, today: dt.date) -> DataPlaneConfig:
+    """The stack's configuration exactly as `pulumi up` validates it. Raises ConfigError."""
+    return _stack_file(name).parse(today)
+
+
+def load_plannable(name: str, today: dt.date) -> tuple[DataPlaneConfig, list[str]]:
+    """The configuration to plan with, and what blocks `pulumi up` although the plan can be shown.
+
+    A release older than the seed's 90 days is such a problem: `pulumi up` refuses it, but the plan of
+    everything else is still worth reading (it is what the bump will deploy). Any other problem, alone or
+    next to that one, raises ConfigError as `pulumi up` would.
+    """
+    sf = _stack_file(name)
+    try:
+        return sf.parse(today), []
+    except ConfigError as error:
+        if any(p.path != RELEASE_AGE_KEY for p in error.problems) or sf.values.get("danger_allow_stale_release"):
+            raise
+        forced = {**sf.values, "danger_allow_stale_release": True}
+        try:
+            cfg = parse_config(forced, today=today, secrets_set=sf.secrets, plaintext_secrets=sf.plaintext_secrets)
+        except ConfigError:
+            raise error from None  # e.g. a release date in the future: not an age problem
+        return cfg, [p.message for p in error.problems]
 
 
 # ----- the report as data (rendered as text, Markdown or JSON) -----
@@ -87,6 +115,8 @@ class Report:
     inventory: Inventory
     warnings: list[str]
     failed: bool = False
+    # Problems that make `pulumi up` refuse this stack although the plan could be built (an expired release).
+    blocking: list[str] = field(default_factory=list)
 
 
 def _sizing_lines(cfg: DataPlaneConfig) -> list[str]:
@@ -163,14 +193,16 @@ def _inventory(name: str, cfg: DataPlaneConfig, prebuilt: offline.Build | None =
 def build_report(name: str, today: dt.date, *, with_inventory: bool = True,
                  sheet: cost.PriceSheet | None = None, prebuilt: offline.Build | None = None) -> Report:
     """Everything the plan prints for one stack. Raises ConfigError for an invalid stack file."""
-    cfg = load(name, today)
+    cfg, blocking = load_plannable(name, today)
     sheet = sheet or cost.load_sheet()
     state, message = release_freshness(cfg.release, today)
     if with_inventory:
         inventory, failed = _inventory(name, cfg, prebuilt)
     else:
         inventory, failed = Inventory(available=False, reason="resource inventory skipped (--no-inventory)"), False
-    notes = list(warnings(cfg, today))
+    # The plan forced danger_allow_stale_release to get this far; the user did not set it.
+    notes = [w for w in warnings(cfg, today)
+             if not blocking or (w != message and not w.startswith("danger_allow_stale_release"))]
     if (sheet_warning := sheet.freshness_warning(today)) is not None:
         notes.append(sheet_warning)
     return Report(
@@ -188,7 +220,8 @@ def build_report(name: str, today: dt.date, *, with_inventory: bool = True,
         cost=_cost_section(cfg, today, sheet),
         inventory=inventory,
         warnings=notes,
-        failed=failed,
+        failed=failed or bool(blocking),
+        blocking=blocking,
     )
 
 
@@ -251,6 +284,7 @@ def render_text(report: Report) -> str:
     else:
         lines.append(inv.reason or "resource inventory unavailable")
     lines += [f"warning: {w}" for w in r.warnings]
+    lines += [f"BLOCKED: `pulumi up` refuses this stack: {b}" for b in r.blocking]
     return "\n".join(lines)
 
 
@@ -298,6 +332,8 @@ def render_markdown(report: Report) -> str:
         out.append(inv.reason or "resource inventory unavailable")
     if r.warnings:
         out += ["", *(f"> warning: {w}" for w in r.warnings)]
+    if r.blocking:
+        out += ["", *(f"> **BLOCKED**: `pulumi up` refuses this stack: {b}" for b in r.blocking)]
     return "\n".join(out)
 
 
@@ -309,7 +345,9 @@ def render_summary(reports: list[Report]) -> str:
         failing = sum(1 for c in r.conformance if c["status"] == "fail")
         resources = str(r.inventory.total) if r.inventory.available else "n/a"
         lines.append(f"{r.stack:<18} {r.size:<11} {resources:>9} {_usd(own['total_usd']):>13}  "
-                     f"{'pass' if not failing else f'{failing} failing'}")
+                     f"{'pass' if not failing else f'{failing} failing'}"
+                     + ("  BLOCKED" if r.blocking else ""))
+    lines += [f"BLOCKED {r.stack}: {b}" for r in reports for b in r.blocking]
     return "\n".join(lines)
 
 

@@ -25,13 +25,13 @@ _IMAGE_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 
 def _version(value: str) -> str:
     if not _VERSION.match(value):
-        raise ValueError("must look like v2.21.0 (a pinned release, never 'latest')")
+        raise ValueError("must look like v2.12.0 (a pinned release, never 'latest')")
     return value
 
 
 def _chart_version(value: str) -> str:
     if not _CHART_VERSION.match(value):
-        raise ValueError("must be an exact chart version such as 6.29.1")
+        raise ValueError("must be an exact chart version such as 6.11.0")
     return value
 
 
@@ -50,7 +50,7 @@ class ReleaseConfig(StrictModel):
     """Which Braintrust data plane release this stack runs. Bump all pins together (see README)."""
 
     version: ReleaseVersion = Field(
-        description="Braintrust data plane release, e.g. v2.21.0 (see the data plane changelog)."
+        description="Braintrust data plane release, e.g. v2.12.0: one registered in components/facts/braintrust.py."
     )
     release_date: dt.date = Field(
         description="Date that release was published; drives the 30-day warning and 90-day refusal."
@@ -92,8 +92,11 @@ def release_freshness(release: ReleaseConfig, today: dt.date) -> tuple[str, str 
         return "future", f"release.release_date {release.release_date} is after today ({today})"
     if age > REFUSE_AFTER_DAYS:
         return "expired", (
-            f"release {release.version} is {age} days old; Braintrust requires updating at least once per "
-            f"quarter ({REFUSE_AFTER_DAYS} days). Bump release.* or set danger_allow_stale_release: true"
+            f"release {release.version} (published {release.release_date}) is {age} days old; Braintrust requires "
+            f"updating at least once per quarter ({REFUSE_AFTER_DAYS} days). Fix: pin a newer release Braintrust "
+            f"published: register it in components/facts/braintrust.py with its source, then run "
+            f"`make release VERSION=<vX.Y.Z> DATE=<YYYY-MM-DD>` (add CHART=<x.y.z> for GCP/Azure stacks); "
+            f"or, knowingly, set danger_allow_stale_release: true"
         )
     if age > WARN_AFTER_DAYS:
         return "stale", (

@@ -153,7 +153,7 @@ def _pinned(r: Resource, _: Config) -> Iterator[str]:
     if r.type in CHARTS:
         version = r.get("version")
         if not isinstance(version, str) or not _EXACT_VERSION.match(version):
-            yield f"chart version {version!r} must be an exact release (e.g. 6.29.1), not empty or a range"
+            yield f"chart version {version!r} must be an exact release (e.g. 6.11.0), not empty or a range"
         for section in sorted({path.split(".")[0] for path in CHART_WORKLOADS}):
             tag = dig(r.get("values"), f"{section}.image.tag")
             if tag is not None and (not isinstance(tag, str) or tag in ("", "latest")):

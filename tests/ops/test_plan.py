@@ -87,7 +87,8 @@ def test_old_price_sheet_is_warned_about(capsys):
     from ops.cost import STALE_AFTER_DAYS, load_sheet
 
     late = max(load_sheet().as_of + dt.timedelta(days=STALE_AFTER_DAYS + 1), FIXED_TODAY)
-    assert plan.main(["aws-staging", "--no-inventory", "--today", late.isoformat()]) == 0
+    release_expired = plan.load_plannable("aws-staging", late)[1] != []
+    assert plan.main(["aws-staging", "--no-inventory", "--today", late.isoformat()]) == int(release_expired)
     assert "price sheet ops/prices.yaml is" in capsys.readouterr().out
 
 
@@ -113,3 +114,63 @@ def test_every_type_the_program_protects_is_known_to_the_replace_guard(offline_b
             continue
         kept = {r.type for r in built.custom_resources if r.protect or r.retain_on_delete}
         assert kept <= set(STATEFUL), f"{name}: add to ops/guard.py STATEFUL: {sorted(kept - set(STATEFUL))}"
+
+
+# ----- a release older than the seed's 90 days: the plan is shown, `pulumi up` is refused, the fix is named -----
+
+def _expired_day(stack: str) -> dt.date:
+    from tests.support.stacks import stack_config
+
+    return stack_config(stack).release.release_date + dt.timedelta(days=100)
+
+
+@pytest.mark.parametrize("stack", ["aws-staging", "gcp-production"])
+def test_an_expired_release_still_prints_the_whole_plan_and_ends_blocked(stack, capsys):
+    code = plan.main([stack, "--no-inventory", "--today", _expired_day(stack).isoformat()])
+    out = capsys.readouterr().out.rstrip().splitlines()
+    assert code == 1
+    text = "\n".join(out)
+    assert "seed conformance:" in text and "estimated monthly cost" in text
+    assert out[-1].startswith("BLOCKED: `pulumi up` refuses this stack: release v")
+    assert "100 days old" in out[-1] and "make release VERSION=" in out[-1]
+    assert "danger_allow_stale_release is true" not in text  # forced by the plan, not set by the user
+
+
+def test_an_expired_release_blocks_in_json_and_in_the_summary(capsys):
+    day = max(_expired_day(name) for name in ("aws-staging", "azure-staging"))
+    assert plan.main(["--all", "--no-inventory", "--today", day.isoformat()]) == 1
+    summary = capsys.readouterr().out.rstrip().splitlines()
+    assert summary[-1].startswith("(6 reports")
+    assert sum(line.startswith("BLOCKED ") for line in summary) == 6
+    assert plan.main(["aws-staging", "--json", "--no-inventory", "--today", day.isoformat()]) == 1
+    (report,) = json.loads(capsys.readouterr().out)
+    assert report["failed"] and "at least once per quarter" in report["blocking"][0]
+
+
+def test_the_plan_does_not_hide_other_problems_behind_an_expired_release(monkeypatch):
+    from components.config import ConfigError
+
+    day = _expired_day("aws-staging")
+    original = plan.StackFile.parse
+
+    def with_a_typo(self, today):
+        self.values = {**self.values, "regoin": "us-east-1"}
+        return original(self, today)
+
+    monkeypatch.setattr(plan.StackFile, "parse", with_a_typo)
+    with pytest.raises(ConfigError) as caught:
+        plan.load_plannable("aws-staging", day)
+    assert set(caught.value.paths) == {"regoin", "release.release_date"}
+
+
+def test_a_release_date_in_the_future_is_not_plannable():
+    from components.config import ConfigError
+
+    before = (plan.load("aws-staging", FIXED_TODAY).release.release_date - dt.timedelta(days=1))
+    with pytest.raises(ConfigError, match="in the future"):
+        plan.load_plannable("aws-staging", before)
+
+
+def test_a_fresh_release_has_nothing_blocking():
+    cfg, blocking = plan.load_plannable("aws-staging", FIXED_TODAY)
+    assert blocking == [] and not cfg.danger_allow_stale_release

@@ -9,6 +9,7 @@ import pytest
 from components.aws import functions as fn
 from components.aws.edge import AI_PROXY_PATTERNS, routes
 from components.config import ConfigError, DataPlaneConfig
+from components.facts import braintrust as published
 from tests.support.harness import Harness
 from tests.support.stacks import build_stack
 
@@ -35,7 +36,7 @@ def test_the_functions_upstream_deploys(stack_and_config: tuple[Harness, DataPla
 
 def test_bundle_keys_come_from_the_release_pointer(stack: Harness):
     pointers = sorted(c.args["key"] for c in stack.mocks.calls if c.token == "aws:s3/getObject:getObject")
-    assert pointers == sorted(f"lambda/{key}/version-v2.21.0" for key in ALL_KEYS)
+    assert pointers == sorted(f"lambda/{key}/version-{published.AWS_SERVICES.version}" for key in ALL_KEYS)
     assert {c.args["bucket"] for c in stack.mocks.calls if c.token == "aws:s3/getObject:getObject"} == {
         "braintrust-assets-us-east-1"}
 

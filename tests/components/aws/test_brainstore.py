@@ -10,6 +10,7 @@ import pytest
 
 from components.aws.brainstore import TEMPLATE, cache_size, node_roles, render_user_data
 from components.config import DataPlaneConfig
+from components.facts import braintrust as published
 from components.sizing import presets
 from components.sizing.model import BrainstoreRoleSize, BrainstoreSize
 from tests.support.harness import Harness
@@ -156,7 +157,7 @@ def test_script_reads_secrets_at_boot_and_holds_only_their_arns(production: Harn
         for name in ("DATABASE_URL_SECRET_ARN", "REDIS_SECRET_ARN", "SERVICE_TOKEN_SECRET_ARN", "LICENSE_SECRET_ARN"):
             assert f'readonly {name}="arn:aws:secretsmanager:us-east-1:' in script
         assert "aws secretsmanager get-secret-value" in script
-        assert "public.ecr.aws/braintrust/brainstore:v2.21.0" in script
+        assert f"public.ecr.aws/braintrust/brainstore:{published.AWS_SERVICES.version}" in script
 
 
 @pytest.mark.parametrize("bad", ['x"; rm -rf / #', "$(reboot)", "a b", "`id`"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -77,4 +76,4 @@ def test_fuzzer_really_produces_invalid_configs():
     broken = dict(sf.values)
     broken["size"] = 3.5
     with pytest.raises(ConfigError):
-        parse_config(broken, today=dt.date(2026, 11, 27), secrets_set=sf.secrets)
+        parse_config(broken, today=FIXED_TODAY, secrets_set=sf.secrets)

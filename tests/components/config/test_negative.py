@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from components.config import ConfigError
-from tests.support.stacks import stack_config
+from tests.support.stacks import FIXED_TODAY, stack_config
 
 Mutation = Callable[[dict[str, Any]], None]
 
@@ -190,12 +190,11 @@ def test_missing_license_key_is_named_with_the_command_to_fix_it():
 
     sf = stack_file("aws-staging")
     with pytest.raises(ConfigError) as caught:
-        parse_config(sf.values, today=__import__("datetime").date(2026, 11, 27), secrets_set=[])
+        parse_config(sf.values, today=FIXED_TODAY, secrets_set=[])
     assert "pulumi config set --secret brainstore_license_key" in str(caught.value)
 
 
 def test_plaintext_license_key_is_rejected(tmp_path):
-    import datetime as dt
 
     from components.config import StackFile
     from tests.support.stacks import STACKS_DIR
@@ -204,6 +203,6 @@ def test_plaintext_license_key_is_rejected(tmp_path):
     path = tmp_path / "Pulumi.leaky.yaml"
     path.write_text(text + "  braintrust:brainstore_license_key: plain-text-key\n")
     with pytest.raises(ConfigError) as caught:
-        StackFile(path).parse(dt.date(2026, 11, 27))
+        StackFile(path).parse(FIXED_TODAY)
     assert caught.value.paths == ["brainstore_license_key"]
     assert "plain-text-key" not in str(caught.value)

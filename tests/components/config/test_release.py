@@ -25,19 +25,24 @@ def test_freshness_boundaries(today: dt.date, state: str):
     assert release_freshness(RELEASE, today)[0] == state
 
 
+def _pin_plus(days: int) -> dt.date:
+    return stack_config("aws-staging").release.release_date + dt.timedelta(days=days)
+
+
 def test_stale_release_warns_but_deploys():
-    cfg = stack_config("aws-staging", today=dt.date(2026, 12, 15))
-    assert any("recommends updating monthly" in w for w in warnings(cfg, dt.date(2026, 12, 15)))
+    today = _pin_plus(45)
+    cfg = stack_config("aws-staging", today=today)
+    assert any("recommends updating monthly" in w for w in warnings(cfg, today))
 
 
 def test_expired_release_refuses():
     with pytest.raises(ConfigError) as caught:
-        stack_config("aws-staging", today=dt.date(2027, 2, 1))
+        stack_config("aws-staging", today=_pin_plus(100))
     assert caught.value.paths == ["release.release_date"]
 
 
 def test_danger_flag_allows_expired_release_loudly():
-    today = dt.date(2027, 2, 1)
+    today = _pin_plus(100)
     cfg = stack_config("aws-staging", today=today, mutate=lambda v: v.update(danger_allow_stale_release=True))
     messages = warnings(cfg, today)
     assert any("at least once per quarter" in m for m in messages)

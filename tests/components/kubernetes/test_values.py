@@ -9,6 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from components.config.access import OrgConfig
+from components.facts import braintrust as published
 from components.kubernetes.args import AzureIdentities, GoogleIdentities, WorkloadsArgs
 from components.kubernetes.chart_values import ChartValues
 from components.kubernetes.values import chart_values, kubernetes_labels
@@ -103,7 +104,8 @@ def test_api_size_placement_and_common_settings(stack: str):
     assert v["global"]["controlPlaneTelemetry"] == "status,metrics,usage"
     assert v["global"]["labels"]["braintrust-deployment"] == {"staging": "acme-stg", "production": "acme-prod"}[size]
     assert v["brainstore"]["locksBackend"] == "objectStorage"
-    assert v["api"]["image"] == {"tag": "v2.21.0"} and v["brainstore"]["image"] == {"tag": "v2.21.0"}
+    tag = {"tag": published.CHART.version}  # the image tags the pinned chart ships with
+    assert v["api"]["image"] == tag and v["brainstore"]["image"] == tag
     # data-plane 2.0 defaults stay the chart's
     assert "skipPgForBrainstoreObjects" not in v and "brainstoreWalFooterVersion" not in v
 

@@ -8,6 +8,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pytest
 
+from components.facts import braintrust as published
 from components.kubernetes.args import CHART, WorkloadsArgs
 from components.kubernetes.values import chart_values
 from components.kubernetes.workloads import Workloads
@@ -55,7 +56,7 @@ def test_chart_is_pinned_and_gets_the_computed_values(stack: str):
     chart = h.one(CHART_TYPE)
     cfg = stack_config(stack)
     assert chart.inputs["chart"] == CHART == "oci://public.ecr.aws/braintrust/helm/braintrust"
-    assert chart.inputs["version"] == cfg.release.helm_chart_version == "6.29.1"
+    assert chart.inputs["version"] == cfg.release.helm_chart_version == published.CHART.chart_version
     assert chart.inputs["namespace"] == b.NAMESPACE
     assert b.unwrap(chart.inputs["values"]) == chart_values(b.args_for(cfg))
     assert not chart.custom  # a remote component: rendered by the provider at deploy time
