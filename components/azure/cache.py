@@ -2,6 +2,11 @@
 
 Classic Azure Cache for Redis stops at Redis 6, below the seed's 7. The database uses the
 ``EnterpriseCluster`` policy, which exposes one endpoint to non-cluster-aware clients.
+
+Brainstore keeps state in Redis, so the database persists it (RDB snapshots, like GCP's Memorystore): after a
+failure of both nodes the cache comes back from the newest snapshot instead of empty. RDB rather than AOF:
+Microsoft documents minimal throughput impact for RDB, and AOF and RDB cannot be combined. Snapshots sit on a
+managed disk encrypted with the cache's customer-managed key.
 """
 
 from __future__ import annotations
@@ -11,11 +16,20 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_azure_native as azure_native
 
+from components.facts.azure import MANAGED_REDIS_RDB_FREQUENCY
 from components.sizing.model import CacheSize
 
 from .common import EndpointTarget, deletion_lock, private_endpoint
 
 PORT = 10000
+
+
+def persistence() -> azure_native.redisenterprise.PersistenceArgs:
+    return azure_native.redisenterprise.PersistenceArgs(
+        rdb_enabled=True,
+        rdb_frequency=azure_native.redisenterprise.RdbFrequency(MANAGED_REDIS_RDB_FREQUENCY),
+        aof_enabled=False,
+    )
 
 
 @dataclass(frozen=True)
@@ -46,17 +60,19 @@ class Cache(pulumi.ComponentResource):
             resource_group_name=args.resource_group_name,
             location=args.location,
             sku=azure_native.redisenterprise.SkuArgs(name=args.size.sku),
-            minimum_tls_version="1.2",
-            high_availability="Enabled" if args.size.high_availability else "Disabled",
-            public_network_access="Disabled",
+            minimum_tls_version=azure_native.redisenterprise.TlsVersion.TLS_VERSION_1_2,
+            high_availability=(azure_native.redisenterprise.HighAvailability.ENABLED if args.size.high_availability
+                               else azure_native.redisenterprise.HighAvailability.DISABLED),
+            public_network_access=azure_native.redisenterprise.PublicNetworkAccess.DISABLED,
             identity=azure_native.redisenterprise.ManagedServiceIdentityArgs(
-                type="UserAssigned", user_assigned_identities=[args.cmk_identity_id],
+                type=azure_native.redisenterprise.ManagedServiceIdentityType.USER_ASSIGNED,
+                user_assigned_identities=[args.cmk_identity_id],
             ),
             encryption=azure_native.redisenterprise.ClusterPropertiesEncryptionArgs(
                 customer_managed_key_encryption=azure_native.redisenterprise.ClusterPropertiesCustomerManagedKeyEncryptionArgs(
                     key_encryption_key_url=args.cmk_versioned_key_uri,
                     key_encryption_key_identity=azure_native.redisenterprise.ClusterPropertiesKeyEncryptionKeyIdentityArgs(
-                        identity_type="userAssignedIdentity",
+                        identity_type=azure_native.redisenterprise.CmkIdentityType.USER_ASSIGNED_IDENTITY,
                         user_assigned_identity_resource_id=args.cmk_identity_id,
                     ),
                 ),
@@ -71,13 +87,14 @@ class Cache(pulumi.ComponentResource):
             cluster_name=cluster.name,
             resource_group_name=args.resource_group_name,
             database_name="default",
-            client_protocol="Encrypted",
+            client_protocol=azure_native.redisenterprise.Protocol.ENCRYPTED,
             port=PORT,
-            clustering_policy="EnterpriseCluster",
+            clustering_policy=azure_native.redisenterprise.ClusteringPolicy.ENTERPRISE_CLUSTER,
             # Locks and transaction state live here: never evict them under memory pressure.
-            eviction_policy="NoEviction",
+            eviction_policy=azure_native.redisenterprise.EvictionPolicy.NO_EVICTION,
             # The chart reads REDIS_URL with a password; Entra tokens are not supported by the services.
-            access_keys_authentication="Enabled",
+            access_keys_authentication=azure_native.redisenterprise.AccessKeysAuthentication.ENABLED,
+            persistence=persistence(),
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
         private_endpoint(

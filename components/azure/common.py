@@ -43,7 +43,7 @@ def grant(
         name,
         role_definition_id=role_definition_id(subscription_id, role),
         principal_id=principal_id,
-        principal_type="ServicePrincipal" if service_principal else None,
+        principal_type=azure_native.authorization.PrincipalType.SERVICE_PRINCIPAL if service_principal else None,
         scope=scope,
         description=f"braintrust: {role}",
         opts=pulumi.ResourceOptions(parent=parent, depends_on=depends_on),

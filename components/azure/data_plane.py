@@ -19,6 +19,7 @@ from components.config.azure import (
     AzureConfig,
     default_api_private_ip,
     ingress_problems,
+    postgres_autogrow_problems,
     postgres_storage_problems,
 )
 from components.kubernetes.args import (
@@ -58,6 +59,8 @@ def config_problems(cfg: DataPlaneConfig) -> list[Problem]:
     """Azure rules that span sections; checked before any resource is declared."""
     problems = [Problem(path="postgres", message=m)
                 for m in postgres_storage_problems(cfg.sizing.postgres.storage_gb, cfg.sizing.postgres.iops)]
+    problems += [Problem(path=path, message=message) for path, message in postgres_autogrow_problems(
+        cfg.sizing.postgres.storage_gb, cfg.postgres.max_storage_gb)]
     problems += [Problem(path=path, message=message) for path, message in ingress_problems(
         private_ingress=cfg.private_ingress, custom_domain=cfg.ingress.custom_domain,
         certificate=cfg.ingress.certificate, waf_policy=cfg.ingress.waf_acl,
@@ -120,7 +123,8 @@ class AzureDataPlane(pulumi.ComponentResource):
             deployment_name=dn, resource_group_name=rg, location=region, tags=tags,
         ), opts=child)
         vault = KeyVault(f"{dn}-keyvault", KeyVaultArgs(
-            vault_name=names.key_vault, resource_group_name=rg, location=region, tenant_id=tenant_id,
+            vault_name=names.key_vault, open_vault_name=names.open_key_vault, resource_group_name=rg,
+            location=region, tenant_id=tenant_id,
             subscription_id=subscription, tags=tags, protect=cfg.protect,
             soft_delete_days=azure.key_vault_soft_delete_days or (90 if cfg.production else 7),
             endpoints_subnet_id=network.endpoints_subnet_id, dns_zone_id=network.dns_zone_ids["vault"],

@@ -3,14 +3,17 @@
 Static server parameters (``shared_preload_libraries``, ``cron.database_name``) only apply after a
 restart, which azure-native does not do (pulumi/pulumi-azure-native#3618) and the upstream module leaves
 to a manual ``az postgres flexible-server restart``. Here the restart is part of the deployment: an
-Azure deployment script restarts the server after the parameters are written, and again whenever a
-static value changes (its ``forceUpdateTag`` is a hash of them).
+Azure deployment script restarts the server after the parameters are written. It runs again when a static
+value changes (its ``forceUpdateTag`` is a digest of them), and it may also run again when Azure has deleted
+the script resource and a refresh re-creates it (see ``scripts.py``): so it restarts the server only while
+one of the parameters it manages reports ``isConfigPendingRestart``. A rerun with nothing pending is a no-op.
+
+Storage autogrow has no ceiling in the API version azure-native sends (``components/facts/azure.py``):
+``max_storage_gb`` equal to ``storage_gb`` turns autogrow off; config validation refuses other ceilings.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -22,10 +25,10 @@ from components.config.azure import postgres_performance_tier, postgres_storage_
 from components.sizing.model import DatabaseSize
 
 from .common import EndpointTarget, deletion_lock, grant, private_endpoint
+from .scripts import cli_script, trigger_tag
 
 ADMIN_LOGIN = "braintrust_admin"
 DATABASE_NAME = "braintrust"
-AZ_CLI_VERSION = "2.67.0"
 
 # Extensions the services create (pg_partman for INSERT_LOGS2, pg_cron for partition maintenance).
 EXTENSIONS = "pg_cron,pg_hint_plan,pg_partman,pg_stat_statements"
@@ -45,15 +48,28 @@ DYNAMIC_PARAMETERS: dict[str, str] = {
     "metrics.autovacuum_diagnostics": "on",
 }
 
+# Idempotent: restart only while a parameter this program manages waits for a restart. Reruns (a refresh that
+# re-created the script resource, an edited script) find nothing pending and leave the server alone.
 RESTART_SCRIPT = """set -euo pipefail
+# An assignment, not a for-list: a failed listing must fail the script (set -e), not look like "nothing".
+listed=$(az postgres flexible-server parameter list --resource-group "$RESOURCE_GROUP" \\
+  --server-name "$SERVER_NAME" --query "[?isConfigPendingRestart].name" -o tsv)
+pending=""
+for name in $listed; do
+  case " $MANAGED_PARAMETERS " in *" $name "*) pending="$pending $name";; esac
+done
+if [ -z "$pending" ]; then
+  echo "no managed parameter is pending a restart: nothing to do"; exit 0
+fi
+echo "pending a restart:$pending"
 # The server may still be applying the parameters ("ServerIsNotReady"): retry for up to 15 minutes.
 for attempt in $(seq 1 30); do
-  if az postgres flexible-server restart --ids "$SERVER_ID"; then
+  if az postgres flexible-server restart --resource-group "$RESOURCE_GROUP" --name "$SERVER_NAME"; then
     echo "restarted after ${attempt} attempt(s)"; exit 0
   fi
   sleep 30
 done
-echo "could not restart $SERVER_ID" >&2; exit 1
+echo "could not restart $SERVER_NAME" >&2; exit 1
 """
 
 
@@ -69,7 +85,26 @@ def _identities(identity_id: str) -> Mapping[str, pulumi.Input[azure_native.dbfo
 
 
 def static_parameters_tag() -> str:
-    return hashlib.sha256(json.dumps(STATIC_PARAMETERS, sort_keys=True).encode()).hexdigest()[:16]
+    """The restart's trigger: only the static parameters' values (nothing else reruns the script)."""
+    return trigger_tag(STATIC_PARAMETERS)
+
+
+def storage_auto_grow(size: DatabaseSize) -> azure_native.dbforpostgresql.StorageAutoGrow:
+    """A ceiling equal to the allocated size means "never grow"; any other ceiling is Azure's own maximum
+    (config validation refuses ceilings Azure cannot enforce)."""
+    if size.max_storage_gb <= size.storage_gb:
+        return azure_native.dbforpostgresql.StorageAutoGrow.DISABLED
+    return azure_native.dbforpostgresql.StorageAutoGrow.ENABLED
+
+
+HighAvailabilityMode = azure_native.dbforpostgresql.PostgreSqlFlexibleServerHighAvailabilityMode
+
+
+def high_availability_mode(size: DatabaseSize, zone_redundant: bool) -> HighAvailabilityMode:
+    modes = HighAvailabilityMode
+    if zone_redundant:
+        return modes.ZONE_REDUNDANT
+    return modes.SAME_ZONE if size.high_availability else modes.DISABLED
 
 
 @dataclass(frozen=True)
@@ -126,30 +161,33 @@ class Database(pulumi.ComponentResource):
             sku=azure_native.dbforpostgresql.SkuArgs(name=size.sku, tier=sku_tier(size.sku)),
             administrator_login=ADMIN_LOGIN,
             administrator_login_password=password.result,
-            auth_config=azure_native.dbforpostgresql.AuthConfigArgs(password_auth="Enabled",
-                                                                    active_directory_auth="Disabled"),
+            auth_config=azure_native.dbforpostgresql.AuthConfigArgs(password_auth=azure_native.dbforpostgresql.PasswordBasedAuth.ENABLED,
+                                                                    active_directory_auth=azure_native.dbforpostgresql.MicrosoftEntraAuth.DISABLED),
             storage=azure_native.dbforpostgresql.StorageArgs(
                 storage_size_gb=size.storage_gb,
                 tier=tier,
-                auto_grow="Enabled",
-                type="Premium_LRS",
+                auto_grow=storage_auto_grow(size),
+                type=azure_native.dbforpostgresql.StorageType.PREMIUM_LRS,
             ),
             backup=azure_native.dbforpostgresql.BackupArgs(
                 backup_retention_days=size.backup_retention_days,
-                geo_redundant_backup="Enabled" if args.geo_redundant_backup else "Disabled",
+                geo_redundant_backup=(azure_native.dbforpostgresql.GeographicallyRedundantBackup.ENABLED
+                                      if args.geo_redundant_backup
+                                      else azure_native.dbforpostgresql.GeographicallyRedundantBackup.DISABLED),
             ),
             availability_zone=args.zones[0] if args.zones else None,
             high_availability=azure_native.dbforpostgresql.HighAvailabilityArgs(
-                mode="ZoneRedundant" if zone_redundant else ("SameZone" if size.high_availability else "Disabled"),
+                mode=high_availability_mode(size, zone_redundant),
                 standby_availability_zone=args.zones[1] if zone_redundant else None,
             ),
-            network=azure_native.dbforpostgresql.NetworkArgs(public_network_access="Disabled"),
+            network=azure_native.dbforpostgresql.NetworkArgs(
+                public_network_access=azure_native.dbforpostgresql.ServerPublicNetworkAccessState.DISABLED),
             identity=azure_native.dbforpostgresql.UserAssignedIdentityArgs(
-                type="UserAssigned",
+                type=azure_native.dbforpostgresql.IdentityType.USER_ASSIGNED,
                 user_assigned_identities=pulumi.Output.from_input(args.cmk_identity_id).apply(_identities),
             ),
             data_encryption=azure_native.dbforpostgresql.DataEncryptionArgs(
-                type="AzureKeyVault",
+                type=azure_native.dbforpostgresql.DataEncryptionType.AZURE_KEY_VAULT,
                 # Versionless: the server follows the key's automatic rotation.
                 primary_key_uri=args.cmk_key_uri,
                 primary_user_assigned_identity_id=args.cmk_identity_id,
@@ -196,25 +234,20 @@ class Database(pulumi.ComponentResource):
             f"{name}-restart-role", parent=self, subscription_id=args.subscription_id, role="Contributor",
             principal_id=args.operations_principal_id, scope=server.id,
         )
-        restart = azure_native.resources.AzureCliScript(
+        restart = cli_script(
             f"{name}-restart",
+            parent=self,
             script_name=f"{args.server_name}-restart",
             resource_group_name=args.resource_group_name,
             location=args.location,
-            kind="AzureCLI",
-            az_cli_version=AZ_CLI_VERSION,
-            identity=azure_native.resources.ManagedServiceIdentityArgs(
-                type="UserAssigned", user_assigned_identities=[args.operations_identity_id],
-            ),
-            environment_variables=[azure_native.resources.EnvironmentVariableArgs(name="SERVER_ID",
-                                                                                  value=server.id)],
-            script_content=RESTART_SCRIPT,
-            force_update_tag=static_parameters_tag(),
+            identity_id=args.operations_identity_id,
+            content=RESTART_SCRIPT,
+            environment={"RESOURCE_GROUP": args.resource_group_name, "SERVER_NAME": args.server_name,
+                         "MANAGED_PARAMETERS": " ".join(sorted(STATIC_PARAMETERS))},
+            trigger=static_parameters_tag(),
             timeout="PT30M",
-            retention_interval="PT1H",
-            cleanup_preference="OnSuccess",
             tags=args.tags,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[previous, restart_role]),
+            depends_on=[previous, restart_role],
         )
         private_endpoint(
             f"{name}-pe",

@@ -6,9 +6,13 @@ The upstream module needs two applies and a manual approval in the portal. Here,
    see ``private_link_annotations``), created in the cluster's node resource group;
 2. Front Door's origin connects to it over Private Link (TLS at the edge with a managed certificate on
    ``<endpoint>.azurefd.net``; the hop to the origin stays on Microsoft's backbone);
-3. a deployment script approves the pending connection, so traffic flows without a person.
+3. a deployment script approves the pending connection, so traffic flows without a person. It only
+   approves connections still pending, so a rerun (after Azure deleted the script resource and a refresh
+   re-created it, see ``scripts.py``) changes nothing; its trigger is the Private Link Service it serves.
 
-The origin is never exposed to the internet: the load balancer stays internal.
+The origin is never exposed to the internet: the load balancer stays internal. Front Door waits for the
+origin at most ``FRONT_DOOR_ORIGIN_TIMEOUT_MAX_S`` (240 s, Front Door's maximum; GCP's load balancer uses
+600 s): the longest a Braintrust request may go without a response byte through the public endpoint.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_azure_native as azure_native
 
-from .common import grant
+from components.facts.azure import FRONT_DOOR_ORIGIN_TIMEOUT_MAX_S
 
-AZ_CLI_VERSION = "2.67.0"
+from .common import grant
+from .scripts import cli_script, trigger_tag
+
 APPROVE_SCRIPT = """set -euo pipefail
 # Front Door creates its private endpoint connection asynchronously: wait for it, then approve it.
 for attempt in $(seq 1 60); do
@@ -82,8 +88,10 @@ class Endpoint(pulumi.ComponentResource):
             profile_name=f"{args.deployment_name}-afd",
             resource_group_name=args.resource_group_name,
             location="global",
-            sku=azure_native.cdn.SkuArgs(name="Premium_AzureFrontDoor"),  # Private Link origins need Premium
-            origin_response_timeout_seconds=120,
+            # Private Link origins need Premium.
+            sku=azure_native.cdn.SkuArgs(name=azure_native.cdn.SkuName.PREMIUM_AZURE_FRONT_DOOR),
+            # Long queries and streams: the largest value Front Door accepts.
+            origin_response_timeout_seconds=FRONT_DOOR_ORIGIN_TIMEOUT_MAX_S,
             tags=args.tags,
             opts=child,
         )
@@ -93,7 +101,7 @@ class Endpoint(pulumi.ComponentResource):
             profile_name=profile.name,
             resource_group_name=args.resource_group_name,
             location="global",
-            enabled_state="Enabled",
+            enabled_state=azure_native.cdn.EnabledState.ENABLED,
             tags=args.tags,
             opts=child,
         )
@@ -121,7 +129,7 @@ class Endpoint(pulumi.ComponentResource):
             origin_host_header=args.origin_ip,
             http_port=args.origin_port,
             https_port=443,
-            enabled_state="Enabled",
+            enabled_state=azure_native.cdn.EnabledState.ENABLED,
             shared_private_link_resource=azure_native.cdn.SharedPrivateLinkResourcePropertiesArgs(
                 private_link=azure_native.cdn.ResourceReferenceArgs(id=pls_id),
                 private_link_location=args.location,
@@ -138,10 +146,11 @@ class Endpoint(pulumi.ComponentResource):
             resource_group_name=args.resource_group_name,
             origin_group=azure_native.cdn.ResourceReferenceArgs(id=origin_group.id),
             patterns_to_match=["/*"],
-            supported_protocols=["Http", "Https"],
-            https_redirect="Enabled",
-            forwarding_protocol="HttpOnly",
-            link_to_default_domain="Enabled",
+            supported_protocols=[azure_native.cdn.AFDEndpointProtocols.HTTP,
+                                 azure_native.cdn.AFDEndpointProtocols.HTTPS],
+            https_redirect=azure_native.cdn.HttpsRedirect.ENABLED,
+            forwarding_protocol=azure_native.cdn.ForwardingProtocol.HTTP_ONLY,
+            link_to_default_domain=azure_native.cdn.LinkToDefaultDomain.ENABLED,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[origin]),
         )
         if args.waf_policy_id:
@@ -166,23 +175,19 @@ class Endpoint(pulumi.ComponentResource):
             scope=f"/subscriptions/{args.subscription_id}/resourceGroups/{args.node_resource_group}",
             depends_on=args.depends_on,
         )
-        azure_native.resources.AzureCliScript(
+        cli_script(
             f"{name}-approve-private-link",
+            parent=self,
             script_name=f"{args.deployment_name}-approve-afd-link",
             resource_group_name=args.resource_group_name,
             location=args.location,
-            kind="AzureCLI",
-            az_cli_version=AZ_CLI_VERSION,
-            identity=azure_native.resources.ManagedServiceIdentityArgs(
-                type="UserAssigned", user_assigned_identities=[args.operations_identity_id],
-            ),
-            environment_variables=[azure_native.resources.EnvironmentVariableArgs(name="PLS_ID", value=pls_id)],
-            script_content=APPROVE_SCRIPT,
+            identity_id=args.operations_identity_id,
+            content=APPROVE_SCRIPT,
+            environment={"PLS_ID": pls_id},
+            trigger=trigger_tag({"private_link_service": pls_id}),
             timeout="PT45M",
-            retention_interval="PT1H",
-            cleanup_preference="OnSuccess",
             tags=args.tags,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[origin, route, approver]),
+            depends_on=[origin, route, approver],
         )
         self.host_name = endpoint.host_name
         self.api_url = endpoint.host_name.apply(lambda host: f"https://{host}")

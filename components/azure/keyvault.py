@@ -5,6 +5,13 @@ goes through Azure Resource Manager (``Microsoft.KeyVault/vaults/keys|secrets``)
 operation the vault firewall does not apply to. So ``pulumi up`` works from anywhere in one run, with
 ``publicNetworkAccess: Disabled`` from the first apply. The deployer still gets Key Vault Administrator
 on this vault so a person can inspect it from inside the network (break-glass), not for the program.
+
+Azure Managed Redis's key lives in a second, key-only vault without a network firewall: Managed Redis is not
+on Key Vault's trusted-services allowlist, which Key Vault applies under ``publicNetworkAccess: Disabled`` too
+(``components/facts/azure.py``), and it reaches the vault from Microsoft's network, not from the VNet. That
+vault holds nothing but the Redis key (RSA, wrap/unwrap only, rotated yearly); only the Redis identity may
+use the key, every request still needs an Entra token and an RBAC grant, and the secrets and the other keys
+stay in the private vault.
 """
 
 from __future__ import annotations
@@ -13,6 +20,8 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_azure_native as azure_native
+
+from components.facts.azure import MANAGED_REDIS_IS_KEY_VAULT_TRUSTED_SERVICE
 
 from .common import EndpointTarget, deletion_lock, grant, private_endpoint
 
@@ -28,15 +37,20 @@ NOTIFY_BEFORE_EXPIRY = "P30D"
 VERSIONLESS_CMKS = ("postgres-cmk", "storage-cmk")
 VERSIONED_CMKS = ("redis-cmk", "aks-kms")
 CMK_NAMES = (*VERSIONLESS_CMKS, *VERSIONED_CMKS)
+# Keys whose consumer cannot pass a Key Vault firewall: they live in the key-only vault without one.
+OPEN_VAULT_CMKS: tuple[str, ...] = () if MANAGED_REDIS_IS_KEY_VAULT_TRUSTED_SERVICE else ("redis-cmk",)
+PRIVATE_VAULT_CMKS = tuple(k for k in CMK_NAMES if k not in OPEN_VAULT_CMKS)
 # Services wrap/unwrap their data keys; the AKS KMS plugin encrypts/decrypts etcd's data keys directly.
-KEY_OPERATIONS: dict[str, list[str]] = {
-    name: ["encrypt", "decrypt"] if name == "aks-kms" else ["wrapKey", "unwrapKey"] for name in CMK_NAMES
+_OPS = azure_native.keyvault.JsonWebKeyOperation
+KEY_OPERATIONS: dict[str, list[azure_native.keyvault.JsonWebKeyOperation]] = {
+    name: [_OPS.ENCRYPT, _OPS.DECRYPT] if name == "aks-kms" else [_OPS.WRAP_KEY, _OPS.UNWRAP_KEY] for name in CMK_NAMES
 }
 
 
 @dataclass(frozen=True)
 class KeyVaultArgs:
     vault_name: str
+    open_vault_name: str  # the key-only vault for OPEN_VAULT_CMKS (same length rules as vault_name)
     resource_group_name: pulumi.Input[str]
     location: str
     tenant_id: pulumi.Input[str]
@@ -82,6 +96,7 @@ class KeyVault(pulumi.ComponentResource):
     key_uris: dict[str, pulumi.Output[str]]  # versionless key URIs (follow rotation)
     key_versioned_uris: dict[str, pulumi.Output[str]]  # for consumers that only take a key version
     key_names: dict[str, pulumi.Output[str]]
+    key_vault_uris: dict[str, pulumi.Output[str]]  # the vault each key lives in
     grants: list[pulumi.Resource]  # consumers of the keys depend on these
 
     def __init__(self, name: str, args: KeyVaultArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -93,7 +108,8 @@ class KeyVault(pulumi.ComponentResource):
             location=args.location,
             properties=azure_native.keyvault.VaultPropertiesArgs(
                 tenant_id=args.tenant_id,
-                sku=azure_native.keyvault.SkuArgs(family="A", name=azure_native.keyvault.SkuName.STANDARD),
+                sku=azure_native.keyvault.SkuArgs(family=azure_native.keyvault.SkuFamily.A,
+                                                  name=azure_native.keyvault.SkuName.STANDARD),
                 enable_rbac_authorization=True,
                 enable_soft_delete=True,
                 soft_delete_retention_in_days=args.soft_delete_days,
@@ -101,7 +117,10 @@ class KeyVault(pulumi.ComponentResource):
                 public_network_access="Disabled",
                 # Trusted services (Storage, PostgreSQL) still reach their CMKs; everyone else needs the
                 # private endpoint.
-                network_acls=azure_native.keyvault.NetworkRuleSetArgs(default_action="Deny", bypass="AzureServices"),
+                network_acls=azure_native.keyvault.NetworkRuleSetArgs(
+                    default_action=azure_native.keyvault.NetworkRuleAction.DENY,
+                    bypass=azure_native.keyvault.NetworkRuleBypassOptions.AZURE_SERVICES,
+                ),
                 enabled_for_deployment=False,
                 enabled_for_template_deployment=False,
                 enabled_for_disk_encryption=False,
@@ -132,31 +151,13 @@ class KeyVault(pulumi.ComponentResource):
                 role="Key Vault Secrets User", principal_id=principal, scope=vault.id,
             ))
         self.key_ids, self.key_uris, self.key_versioned_uris, self.key_names = {}, {}, {}, {}
-        for key_name in CMK_NAMES:
-            key = azure_native.keyvault.Key(
-                f"{name}-{key_name}",
-                vault_name=vault.name,
-                resource_group_name=args.resource_group_name,
-                key_name=key_name,
-                properties=azure_native.keyvault.KeyPropertiesArgs(
-                    kty="RSA",
-                    key_size=4096,
-                    key_ops=KEY_OPERATIONS[key_name],
-                    rotation_policy=rotation_policy(expires=key_name in VERSIONLESS_CMKS),
-                ),
-                tags=args.tags,
-                opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=True,
-                                            depends_on=[deployer]),
-            )
-            self.key_ids[key_name] = key.id
-            self.key_uris[key_name] = key.key_uri
-            self.key_versioned_uris[key_name] = key.key_uri_with_version
-            self.key_names[key_name] = key.name
-            for index, (role, principal) in enumerate(args.key_users.get(key_name, [])):
-                self.grants.append(grant(
-                    f"{name}-{key_name}-user{'' if index == 0 else index + 1}", parent=self,
-                    subscription_id=args.subscription_id, role=role, principal_id=principal, scope=key.id,
-                ))
+        self.key_vault_uris = {}
+        for key_name in PRIVATE_VAULT_CMKS:
+            self._key(name, args, key_name, vault, deployer)
+        if OPEN_VAULT_CMKS:
+            open_vault, open_deployer = self._open_vault(name, args)
+            for key_name in OPEN_VAULT_CMKS:
+                self._key(f"{name}-open", args, key_name, open_vault, open_deployer)
         for grantee, role, principal in args.vault_roles:
             self.grants.append(grant(
                 f"{name}-{grantee}-{role.lower().replace(' ', '-')}", parent=self,
@@ -167,3 +168,68 @@ class KeyVault(pulumi.ComponentResource):
         self.vault_uri = vault.properties.apply(lambda p: p.vault_uri or "")
         self.register_outputs({"vault_id": self.vault_id, "vault_name": self.vault_name,
                                "vault_uri": self.vault_uri})
+
+    def _open_vault(self, name: str, args: KeyVaultArgs) -> tuple[azure_native.keyvault.Vault, pulumi.Resource]:
+        """The key-only vault without a firewall (see the module docstring): RBAC, soft delete and purge
+        protection like the private vault, no private endpoint, no secrets, no vault-wide grants."""
+        vault = azure_native.keyvault.Vault(
+            f"{name}-open-vault",
+            vault_name=args.open_vault_name,
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            properties=azure_native.keyvault.VaultPropertiesArgs(
+                tenant_id=args.tenant_id,
+                sku=azure_native.keyvault.SkuArgs(family=azure_native.keyvault.SkuFamily.A,
+                                                  name=azure_native.keyvault.SkuName.STANDARD),
+                enable_rbac_authorization=True,
+                enable_soft_delete=True,
+                soft_delete_retention_in_days=args.soft_delete_days,
+                enable_purge_protection=True,
+                public_network_access="Enabled",
+                network_acls=azure_native.keyvault.NetworkRuleSetArgs(
+                    default_action=azure_native.keyvault.NetworkRuleAction.ALLOW,
+                    bypass=azure_native.keyvault.NetworkRuleBypassOptions.AZURE_SERVICES,
+                ),
+                enabled_for_deployment=False,
+                enabled_for_template_deployment=False,
+                enabled_for_disk_encryption=False,
+            ),
+            tags=args.tags,
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.protect),
+        )
+        if args.protect:
+            deletion_lock(f"{name}-open-lock", parent=self, scope=vault.id, what="Key Vault (Redis key)")
+        deployer = grant(
+            f"{name}-open-deployer-admin", parent=self, subscription_id=args.subscription_id,
+            role="Key Vault Administrator", principal_id=args.deployer_object_id, scope=vault.id,
+            service_principal=False,
+        )
+        return vault, deployer
+
+    def _key(self, prefix: str, args: KeyVaultArgs, key_name: str, vault: azure_native.keyvault.Vault,
+             deployer: pulumi.Resource) -> None:
+        key = azure_native.keyvault.Key(
+            f"{prefix}-{key_name}",
+            vault_name=vault.name,
+            resource_group_name=args.resource_group_name,
+            key_name=key_name,
+            properties=azure_native.keyvault.KeyPropertiesArgs(
+                kty=azure_native.keyvault.JsonWebKeyType.RSA,
+                key_size=4096,
+                key_ops=KEY_OPERATIONS[key_name],
+                rotation_policy=rotation_policy(expires=key_name in VERSIONLESS_CMKS),
+            ),
+            tags=args.tags,
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=True,
+                                        depends_on=[deployer]),
+        )
+        self.key_ids[key_name] = key.id
+        self.key_uris[key_name] = key.key_uri
+        self.key_versioned_uris[key_name] = key.key_uri_with_version
+        self.key_names[key_name] = key.name
+        self.key_vault_uris[key_name] = vault.properties.apply(lambda p: p.vault_uri or "")
+        for index, (role, principal) in enumerate(args.key_users.get(key_name, [])):
+            self.grants.append(grant(
+                f"{prefix}-{key_name}-user{'' if index == 0 else index + 1}", parent=self,
+                subscription_id=args.subscription_id, role=role, principal_id=principal, scope=key.id,
+            ))

@@ -16,10 +16,18 @@ def _render(what: str, deployment_name: str, suffix: str) -> str:
     return name
 
 
+def _open_vault_name(key_vault: str, deployment_name: str, suffix: str) -> str:
+    """``<dn>-rk-<sfx>``: exactly as long as the Key Vault name, so the same length rule bounds it."""
+    name = f"{deployment_name}-rk-{suffix}"
+    assert len(name) == len(key_vault), f"{name!r} must be as long as {key_vault!r}"
+    return name
+
+
 @dataclass(frozen=True)
 class AzureNames:
     resource_group: str
     key_vault: str
+    open_key_vault: str  # key-only vault without a firewall (Managed Redis's CMK)
     storage_account: str
     postgres: str
     redis: str
@@ -36,6 +44,7 @@ class AzureNames:
         return cls(
             resource_group=r("resource group"),
             key_vault=r("Key Vault name"),
+            open_key_vault=_open_vault_name(r("Key Vault name"), deployment_name, suffix),
             storage_account=naming.compact(r("storage account name")),
             postgres=r("PostgreSQL server name"),
             redis=r("Azure Managed Redis name"),

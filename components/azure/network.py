@@ -85,8 +85,8 @@ class Network(pulumi.ComponentResource):
             f"{name}-egress-ip",
             resource_group_name=args.resource_group_name,
             location=args.location,
-            sku=azure_native.network.PublicIPAddressSkuArgs(name="Standard"),
-            public_ip_allocation_method="Static",
+            sku=azure_native.network.PublicIPAddressSkuArgs(name=azure_native.network.PublicIPAddressSkuName.STANDARD),
+            public_ip_allocation_method=azure_native.network.IPAllocationMethod.STATIC,
             tags=args.tags,
             opts=child,
         )
@@ -94,7 +94,7 @@ class Network(pulumi.ComponentResource):
             f"{name}-nat",
             resource_group_name=args.resource_group_name,
             location=args.location,
-            sku=azure_native.network.NatGatewaySkuArgs(name="Standard"),
+            sku=azure_native.network.NatGatewaySkuArgs(name=azure_native.network.NatGatewaySkuName.STANDARD),
             public_ip_addresses=[azure_native.network.SubResourceArgs(id=egress_ip.id)],
             idle_timeout_in_minutes=10,
             tags=args.tags,
@@ -156,7 +156,7 @@ class Network(pulumi.ComponentResource):
             network_security_group=azure_native.network.NetworkSecurityGroupArgs(id=nodes_nsg.id),
             nat_gateway=azure_native.network.SubResourceArgs(id=nat.id),
             # The public endpoint's Private Link Service takes its NAT IPs from this subnet.
-            private_link_service_network_policies="Disabled",
+            private_link_service_network_policies=azure_native.network.VirtualNetworkPrivateLinkServiceNetworkPolicies.DISABLED,
             default_outbound_access=False,
             opts=child,
         )
@@ -168,7 +168,7 @@ class Network(pulumi.ComponentResource):
             address_prefix=endpoints_cidr,
             network_security_group=azure_native.network.NetworkSecurityGroupArgs(id=endpoints_nsg.id),
             # Without this, NSG rules are not enforced on private endpoints.
-            private_endpoint_network_policies="Enabled",
+            private_endpoint_network_policies=azure_native.network.VirtualNetworkPrivateEndpointNetworkPolicies.ENABLED,
             default_outbound_access=False,
             # Two subnet writes on one VNet at once fail with AnotherOperationInProgress.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[nodes]),
@@ -237,7 +237,8 @@ def _rule(name: str, priority: int, direction: str, access: str, sources: list[s
         priority=priority,
         direction=direction,
         access=access,
-        protocol="Tcp" if ports != ["*"] else "*",
+        protocol=(azure_native.network.SecurityRuleProtocol.TCP if ports != ["*"]
+                  else azure_native.network.SecurityRuleProtocol.ASTERISK),
         source_address_prefixes=sources if len(sources) > 1 else None,
         source_address_prefix=sources[0] if len(sources) == 1 else None,
         source_port_range="*",

@@ -49,7 +49,7 @@ def lifecycle_rules() -> list[azure_native.storage.ManagementPolicyRuleArgs]:
              version_days: int | None = None) -> azure_native.storage.ManagementPolicyRuleArgs:
         return azure_native.storage.ManagementPolicyRuleArgs(
             name=name,
-            type="Lifecycle",
+            type=azure_native.storage.RuleType.LIFECYCLE,
             enabled=True,
             definition=azure_native.storage.ManagementPolicyDefinitionArgs(
                 filters=azure_native.storage.ManagementPolicyFilterArgs(blob_types=["blockBlob"],
@@ -88,23 +88,24 @@ class Storage(pulumi.ComponentResource):
             account_name=args.account_name,
             resource_group_name=args.resource_group_name,
             location=args.location,
-            kind="StorageV2",
-            sku=azure_native.storage.SkuArgs(name="Standard_ZRS" if args.zone_redundant else "Standard_LRS"),
+            kind=azure_native.storage.Kind.STORAGE_V2,
+            sku=azure_native.storage.SkuArgs(name=(azure_native.storage.SkuName.STANDARD_ZRS if args.zone_redundant
+                                                  else azure_native.storage.SkuName.STANDARD_LRS)),
             access_tier=azure_native.storage.AccessTier.HOT,
             allow_shared_key_access=False,
             default_to_o_auth_authentication=True,
             allow_blob_public_access=False,
             allow_cross_tenant_replication=False,
             enable_https_traffic_only=True,
-            minimum_tls_version="TLS1_2",
-            public_network_access="Disabled",
+            minimum_tls_version=azure_native.storage.MinimumTlsVersion.TLS1_2,
+            public_network_access=azure_native.storage.PublicNetworkAccess.DISABLED,
             network_rule_set=azure_native.storage.NetworkRuleSetArgs(
-                default_action=azure_native.storage.DefaultAction.DENY, bypass="None"),
+                default_action=azure_native.storage.DefaultAction.DENY, bypass=azure_native.storage.Bypass.NONE),
             identity=azure_native.storage.IdentityArgs(
-                type="UserAssigned", user_assigned_identities=[args.cmk_identity_id],
+                type=azure_native.storage.IdentityType.USER_ASSIGNED, user_assigned_identities=[args.cmk_identity_id],
             ),
             encryption=azure_native.storage.EncryptionArgs(
-                key_source="Microsoft.Keyvault",
+                key_source=azure_native.storage.KeySource.MICROSOFT_KEYVAULT,
                 require_infrastructure_encryption=True,
                 key_vault_properties=azure_native.storage.KeyVaultPropertiesArgs(
                     key_name=args.cmk_key_name,
@@ -114,7 +115,8 @@ class Storage(pulumi.ComponentResource):
                     encryption_user_assigned_identity=args.cmk_identity_id,
                 ),
                 services=azure_native.storage.EncryptionServicesArgs(
-                    blob=azure_native.storage.EncryptionServiceArgs(enabled=True, key_type="Account"),
+                    blob=azure_native.storage.EncryptionServiceArgs(enabled=True,
+                                                                key_type=azure_native.storage.KeyType.ACCOUNT),
                 ),
             ),
             tags=args.tags,

@@ -170,6 +170,22 @@ def postgres_storage_problems(storage_gb: int, iops: int) -> list[str]:
     return problems
 
 
+def postgres_autogrow_problems(storage_gb: int, max_storage_gb: int | None) -> list[tuple[str, str]]:
+    """``postgres.max_storage_gb`` as the user set it (None: the preset's) against what Azure can enforce.
+
+    The API version pulumi-azure-native sends has no autogrow ceiling (components/facts/azure.py), so only
+    two ceilings mean what they say: ``storage_gb`` itself (autogrow off) and the largest storage size
+    (autogrow on, the cloud's own limit). Anything in between would be silently ignored.
+    """
+    largest = POSTGRES_STORAGE_GIB[-1]
+    if max_storage_gb is None or max_storage_gb in (storage_gb, largest) or max_storage_gb > largest:
+        return []
+    return [("postgres.max_storage_gb",
+             f"cannot be enforced on Azure (given: {max_storage_gb}): Flexible Server storage autogrow has no "
+             f"ceiling in the API version pulumi-azure-native sends. Set it to postgres.storage_gb "
+             f"({storage_gb}) to turn autogrow off, or to {largest} (or remove it) to let Azure grow the disk")]
+
+
 class AzureClusterConfig(StrictModel):
     private_cluster: bool = Field(default=False, description="Private AKS API server.")
     authorized_ip_ranges: list[ipaddress.IPv4Network] = Field(

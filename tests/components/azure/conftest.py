@@ -54,3 +54,8 @@ def registration_of(h: Harness, resource: MockResourceArgs) -> Registration:
 def chart_values(h: Harness) -> dict[str, Any]:
     chart = h.one("kubernetes:helm.sh/v4:Chart")
     return unwrap(chart.inputs["values"])
+
+
+def private_vault(h: Harness) -> MockResourceArgs:
+    """The private vault (secrets and most CMKs; Managed Redis's key has a key-only vault of its own)."""
+    return one_named(h, "azure-native:keyvault:Vault", "keyvault-vault")

@@ -35,3 +35,15 @@ def test_encrypted_with_its_own_versioned_cmk(stack: Harness) -> None:
     identity = one_named(stack, "azure-native:managedidentity:UserAssignedIdentity", "identities-redis")
     assert cmk["keyEncryptionKeyIdentity"]["identityType"] == "userAssignedIdentity"
     assert cmk["keyEncryptionKeyIdentity"]["userAssignedIdentityResourceId"].endswith(identity.inputs["resourceName"])
+
+
+def test_brainstore_state_survives_a_cache_failure(stack: Harness) -> None:
+    """Brainstore keeps state in Redis: RDB snapshots (like GCP's Memorystore), never AOF at the same time."""
+    import azure.mgmt.redisenterprise.models as mgmt
+    import pulumi_azure_native as azure_native
+
+    persistence = stack.one("azure-native:redisenterprise:Database").inputs["persistence"]
+    assert persistence["rdbEnabled"] is True and not persistence.get("aofEnabled")
+    assert persistence["rdbFrequency"] == "1h"
+    assert persistence["rdbFrequency"] in {m.value for m in azure_native.redisenterprise.RdbFrequency}
+    assert persistence["rdbFrequency"] in {m.value for m in mgmt.RdbFrequency}

@@ -10,7 +10,7 @@ from components.sizing.skus import Kind, lookup
 from tests.support.fakes_azure import DEPLOYER_OBJECT_ID, principal_id_of
 from tests.support.harness import Harness, depends_transitively, unwrap
 
-from .conftest import chart_values, registration_of
+from .conftest import chart_values, private_vault, registration_of
 
 NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7"
 
@@ -154,7 +154,7 @@ def test_etcd_is_encrypted_with_the_kms_key_through_vnet_integration(stack: Harn
     kms = cluster["securityProfile"]["azureKeyVaultKms"]
     assert kms["enabled"] is True and kms["keyVaultNetworkAccess"] == "Private"
     assert "/keys/aks-kms/" in kms["keyId"]  # versioned (legacy KMS requirement)
-    assert kms["keyVaultResourceId"].endswith(stack.one("azure-native:keyvault:Vault").inputs["vaultName"])
+    assert kms["keyVaultResourceId"].endswith(private_vault(stack).inputs["vaultName"])
     access = cluster["apiServerAccessProfile"]
     assert access["enableVnetIntegration"] is True and access["subnetId"].endswith("/subnets/aks-api-server")
     roles = {r.inputs["roleDefinitionId"].rsplit("/", 1)[-1]: r for r in

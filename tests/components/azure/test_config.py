@@ -180,3 +180,21 @@ def test_longest_deployment_name_fits_azure_limits_and_one_more_is_rejected() ->
     with pytest.raises(ConfigError) as error:
         stack_config("azure-staging", mutate=_with(["deployment_name"], "a" * 15))
     assert "deployment_name" in error.value.paths
+
+
+@pytest.mark.parametrize("ceiling", [256, 512, 16384])
+def test_a_ceiling_azure_cannot_enforce_is_refused_naming_the_key(ceiling: int) -> None:
+    """Autogrow has no ceiling on Azure (API version of azure-native 3.29.0): a silently ignored
+    max_storage_gb is refused before any resource."""
+    cfg = stack_config("azure-staging", mutate=_with(["postgres"], {"max_storage_gb": ceiling}))
+    with pytest.raises(ConfigError) as error:
+        build_config(cfg)
+    assert "postgres.max_storage_gb" in error.value.paths
+    assert "storage_gb (128)" in str(error.value)
+
+
+@pytest.mark.parametrize("ceiling", [None, 128, 32767, 40000])
+def test_ceilings_azure_can_honour_are_accepted(ceiling: int | None) -> None:
+    from components.config.azure import postgres_autogrow_problems
+
+    assert postgres_autogrow_problems(128, ceiling) == []

@@ -83,3 +83,34 @@ def test_restart_tag_changes_with_the_static_parameters(monkeypatch) -> None:
     before = static_parameters_tag()
     monkeypatch.setitem(STATIC_PARAMETERS, "shared_preload_libraries", "pg_cron")
     assert static_parameters_tag() != before
+
+
+def test_pinned_sdk_has_no_autogrow_ceiling_but_the_newer_api_does() -> None:
+    """Why postgres.max_storage_gb is refused on Azure, checked against both published models: when a newer
+    azure-native sends the ceiling, this fails and the refusal can become an implementation."""
+    import inspect
+
+    import azure.mgmt.postgresqlflexibleservers.models as mgmt
+    import pulumi_azure_native as azure_native
+
+    from components.facts.azure import POSTGRES_AUTOGROW_CEILING_FIELD, POSTGRES_PENDING_RESTART_FIELD
+
+    native = inspect.signature(azure_native.dbforpostgresql.StorageArgs.__init__).parameters
+    assert "auto_grow_max_threshold_mb" not in native
+    assert mgmt.Storage(auto_grow_max_threshold_mb=1).as_dict() == {POSTGRES_AUTOGROW_CEILING_FIELD: 1}
+    pending = inspect.getattr_static(mgmt.ConfigurationProperties, "is_config_pending_restart")
+    assert pending._rest_name == POSTGRES_PENDING_RESTART_FIELD
+
+
+def test_a_ceiling_equal_to_the_disk_turns_autogrow_off() -> None:
+    from tests.support.stacks import build_config, stack_config
+
+    def pin(values: dict) -> None:
+        values["postgres"] = {"max_storage_gb": 128}  # staging disk: 128 GiB
+
+    stack = build_config(stack_config("azure-staging", mutate=pin))
+    assert stack.one("azure-native:dbforpostgresql:Server").inputs["storage"]["autoGrow"] == "Disabled"
+
+
+def test_presets_keep_autogrow_on(stack: Harness) -> None:
+    assert _server(stack)["storage"]["autoGrow"] == "Enabled"

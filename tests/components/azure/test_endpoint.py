@@ -64,3 +64,12 @@ def test_private_link_connection_is_approved_in_the_same_deployment(public: Harn
 def test_public_stack_keeps_invariants(public: Harness) -> None:
     public.assert_unique_urns()
     public.assert_explicit_providers()
+
+
+def test_front_door_waits_as_long_as_it_can_for_slow_queries_and_streams(production: Harness) -> None:
+    """120 s cut long Braintrust queries/streams short (GCP allows 600 s); 240 s is Front Door's maximum."""
+    from components.facts.azure import FRONT_DOOR_ORIGIN_TIMEOUT_MAX_S, FRONT_DOOR_ORIGIN_TIMEOUT_MIN_S
+
+    timeout = production.one("azure-native:cdn:Profile").inputs["originResponseTimeoutSeconds"]
+    assert timeout == FRONT_DOOR_ORIGIN_TIMEOUT_MAX_S == 240
+    assert timeout >= FRONT_DOOR_ORIGIN_TIMEOUT_MIN_S

@@ -6,7 +6,7 @@ from components.kubernetes.args import KEY_VAULT_SECRET_NAMES, service_account_s
 from tests.support.fakes_azure import principal_id_of
 from tests.support.harness import Harness, depends_transitively, unwrap
 
-from .conftest import chart_values, one_named, registration_of
+from .conftest import chart_values, one_named, private_vault, registration_of
 
 SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
 BLOB_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
@@ -36,7 +36,7 @@ def test_chart_uses_the_workload_identity_everywhere(stack: Harness) -> None:
     assert values["azure"]["keyVaultCSIclientID"] == client_id
     assert values["api"]["serviceAccount"]["azureClientId"] == client_id
     assert values["brainstore"]["serviceAccount"]["azureClientId"] == client_id
-    assert values["azure"]["keyVaultName"] == stack.one("azure-native:keyvault:Vault").inputs["vaultName"]
+    assert values["azure"]["keyVaultName"] == private_vault(stack).inputs["vaultName"]
     assert values["objectStorage"]["azure"]["storageAccountName"] == stack.outputs["storage_account"]
 
 
@@ -46,7 +46,7 @@ def test_workload_identity_has_only_secret_read_and_blob_data_roles(stack: Harne
               if r.inputs["principalId"] == principal_id]
     roles = {r.inputs["roleDefinitionId"].rsplit("/", 1)[-1]: r.inputs["scope"] for r in grants}
     assert set(roles) == {SECRETS_USER, BLOB_CONTRIBUTOR}
-    assert roles[SECRETS_USER].endswith(stack.one("azure-native:keyvault:Vault").inputs["vaultName"])
+    assert roles[SECRETS_USER].endswith(private_vault(stack).inputs["vaultName"])
     assert "/storageAccounts/" in roles[BLOB_CONTRIBUTOR]
 
 
