@@ -46,6 +46,8 @@ KEY_OPERATIONS: dict[str, list[azure_native.keyvault.JsonWebKeyOperation]] = {
     name: [_OPS.ENCRYPT, _OPS.DECRYPT] if name == "aks-kms" else [_OPS.WRAP_KEY, _OPS.UNWRAP_KEY] for name in CMK_NAMES
 }
 
+KEY_ONLY_TAG = "braintrust-key-only-vault"  # the same key as policy/rules/azure.py KEY_ONLY_TAG
+
 
 @dataclass(frozen=True)
 class KeyVaultArgs:
@@ -194,7 +196,9 @@ class KeyVault(pulumi.ComponentResource):
                 enabled_for_template_deployment=False,
                 enabled_for_disk_encryption=False,
             ),
-            tags=args.tags,
+            # Declares the vault key-only: the policy pack lets it be reachable over the network and refuses any
+            # secret stored in it (policy/rules/azure.py KEY_ONLY_TAG).
+            tags={**args.tags, KEY_ONLY_TAG: "true"},
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.protect),
         )
         if args.protect:

@@ -41,6 +41,11 @@ STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
 BLOB_CONTAINER = "azure-native:storage:BlobContainer"
 VAULT = "azure-native:keyvault:Vault"
 VAULT_KEY = "azure-native:keyvault:Key"
+VAULT_SECRET = "azure-native:keyvault:Secret"
+# A vault that holds keys only (Managed Redis's CMK: Redis is not a Key Vault trusted service, so it cannot
+# reach a firewalled vault; docs/azure.md). Such a vault may stay reachable over the network; the stack rule
+# azure-key-only-vaults-hold-no-secrets keeps it key-only.
+KEY_ONLY_TAG = "braintrust-key-only-vault"
 AKS = "azure-native:containerservice:ManagedCluster"
 AGENT_POOL = "azure-native:containerservice:AgentPool"
 NSG = "azure-native:network:NetworkSecurityGroup"
@@ -259,8 +264,20 @@ def _vault(r: Resource, _: Config) -> Iterator[str]:
         yield "properties.enableSoftDelete must not be false"
     if r.production and not is_true(props.get("enablePurgeProtection")):
         yield "properties.enablePurgeProtection must be true in production"
-    if props.get("publicNetworkAccess") != "Disabled" and r.get("properties.networkAcls.defaultAction") != "Deny":
-        yield "properties.publicNetworkAccess must be 'Disabled' (or networkAcls.defaultAction 'Deny')"
+    key_only = (r.tags or {}).get(KEY_ONLY_TAG) == "true"
+    if (not key_only and props.get("publicNetworkAccess") != "Disabled"
+            and r.get("properties.networkAcls.defaultAction") != "Deny"):
+        yield ("properties.publicNetworkAccess must be 'Disabled' (or networkAcls.defaultAction 'Deny'), unless the "
+               f"vault holds keys only (tag {KEY_ONLY_TAG}=true)")
+
+
+def _key_only_vaults(resources: Sequence[Resource], _: Config) -> Iterator[StackViolation]:
+    key_only = {str(r.get("vaultName")) for r in resources
+                if r.type == VAULT and (r.tags or {}).get(KEY_ONLY_TAG) == "true" and r.get("vaultName")}
+    for r in resources:
+        if r.type == VAULT_SECRET and str(r.get("vaultName")) in key_only:
+            yield StackViolation(f"secret {r.name} is stored in the key-only vault {r.get('vaultName')}, which is "
+                                 "reachable over the network; store secrets in the private vault", r.urn)
 
 
 def _key_rotation(r: Resource, _: Config) -> Iterator[str]:
@@ -282,6 +299,15 @@ VAULT_RULES = [
         remediation="properties: enable_rbac_authorization=True, enable_soft_delete=True, "
                     "enable_purge_protection=True, public_network_access='Disabled' (or network_acls Deny).",
         types=(VAULT,), check=_vault,
+    ),
+    StackRule(
+        "azure-key-only-vaults-hold-no-secrets",
+        family=FAMILY,
+        description="A vault reachable over the network (tagged key-only) holds keys and never secrets.",
+        severity=Severity.HIGH, enforcement=MANDATORY,
+        remediation=f"Store the secret in the private vault, or remove the {KEY_ONLY_TAG} tag and disable public "
+                    "network access on this vault.",
+        types=(VAULT, VAULT_SECRET), check=_key_only_vaults,
     ),
     ResourceRule(
         "azure-keyvault-key-rotation",

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from components.azure.keyvault import KEY_ONLY_TAG
 from components.config import DataPlaneConfig
 from tests.support.fakes_azure import FAKE_REDIS_KEY
 from tests.support.harness import Harness
@@ -45,9 +46,20 @@ def test_unique_urns_and_explicit_providers(stack: Harness) -> None:
 def test_every_taggable_azure_resource_carries_the_stack_tags(stack: Harness, staging_config: DataPlaneConfig,
                                                               production_config: DataPlaneConfig) -> None:
     cfg = production_config if _is_production(stack) else staging_config
+    # Tags a component adds on purpose come on top of the stack's (the key-only vault declares itself to the pack).
     missing = [f"{r.typ} {r.name}" for r in stack.resources
-               if r.custom and _taggable(r.typ) and r.inputs.get("tags") != cfg.all_tags]
+               if r.custom and _taggable(r.typ)
+               and {k: v for k, v in (r.inputs.get("tags") or {}).items() if k != KEY_ONLY_TAG} != cfg.all_tags]
     assert not missing, "untagged: " + ", ".join(missing)
+
+
+def test_only_the_redis_key_vault_is_declared_key_only(stack: Harness) -> None:
+    key_only = [r for r in stack.of_type("azure-native:keyvault:Vault") if KEY_ONLY_TAG in (r.inputs.get("tags") or {})]
+    assert [r.inputs["properties"].get("publicNetworkAccess") for r in key_only] == ["Enabled"]
+    private = [r for r in stack.of_type("azure-native:keyvault:Vault") if r not in key_only]
+    assert [r.inputs["properties"]["publicNetworkAccess"] for r in private] == ["Disabled"]
+    assert not any(s.inputs.get("vaultName") == key_only[0].inputs["vaultName"]
+                   for s in stack.of_type("azure-native:keyvault:Secret"))
 
 
 def _is_production(h: Harness) -> bool:
