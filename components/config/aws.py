@@ -8,33 +8,28 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from .common import StrictModel
+from components.facts import limits, regions
 
-# Braintrust publishes Lambda bundles only in these regions (bucket braintrust-assets-<region>).
-# Source: braintrustdata/terraform-aws-braintrust-data-plane modules/services/main.tf
-# (local.supported_regions, enforced there by a postcondition on the region), checked at v6.6.0.
-# The public docs list a shorter, older subset; the module's list is the one Braintrust maintains.
-SUPPORTED_REGIONS: tuple[str, ...] = (
-    "ap-northeast-1",
-    "ap-south-1",
-    "ap-southeast-2",
-    "ca-central-1",
-    "eu-central-1",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "sa-east-1",
-    "us-east-1",
-    "us-east-2",
-    "us-west-2",
-)
+from .common import StrictModel
+from .names import s3_bucket_problems
+
+# Braintrust publishes Lambda bundles only in these regions (bucket braintrust-assets-<region>); the list,
+# its upstream source and its check against botocore live in the facts ledger.
+SUPPORTED_REGIONS: tuple[str, ...] = regions.AWS_BRAINTRUST_REGIONS
 
 VpcId = Annotated[str, Field(pattern=r"^vpc-[0-9a-f]{8,17}$")]
 SubnetId = Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]
 SecurityGroupId = Annotated[str, Field(pattern=r"^sg-[0-9a-f]{8,17}$")]
 KmsKeyArn = Annotated[str, Field(pattern=r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[0-9a-f-]{36}$")]
 IamPolicyArn = Annotated[str, Field(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:policy/[\w+=,.@/-]+$")]
-BucketName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
+def _bucket(value: str) -> str:
+    problems = s3_bucket_problems(value)
+    if problems:
+        raise ValueError(f"is not a valid S3 bucket name: it {'; it '.join(problems)}")
+    return value
+
+
+BucketName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"), AfterValidator(_bucket)]
 IamRoleArn = Annotated[str, Field(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")]
 
 # CloudWatch Logs accepts only these retention periods; anything else fails at `pulumi up`.
@@ -224,7 +219,8 @@ class AwsDatabaseConfig(StrictModel):
         default="mon:08:00-mon:11:00", description="Weekly maintenance window (UTC), >= 30 min."
     )
     statement_timeout_ms: int = Field(
-        default=3_600_000, ge=0, description="PostgreSQL statement_timeout (upstream: 1 hour; 0 = none)."
+        default=3_600_000, ge=0, le=limits.POSTGRES_INT_MAX,
+        description="PostgreSQL statement_timeout (upstream: 1 hour; 0 = none).",
     )
     performance_insights_retention_days: int = Field(
         default=7, description="Performance Insights retention: 7 (free) or a multiple of 31 up to 731."

@@ -50,11 +50,6 @@ def azure_name_problems(name: str) -> list[str]:
     return found
 
 
-def _derived_names(cfg: DataPlaneConfig) -> list[tuple[str, str]]:
-    """(what, physical name) for every name rule of the cloud, rendered with this stack's values."""
-    return [(rule.what, rule.render(cfg.deployment_name, cfg.suffix)) for rule in naming.RULES[cfg.cloud]]
-
-
 def reserved_name_problems(cfg: DataPlaneConfig) -> list[Problem]:
     check = {
         Cloud.AWS: lambda what, name: s3_bucket_problems(name) if "bucket" in what else [],
@@ -62,14 +57,13 @@ def reserved_name_problems(cfg: DataPlaneConfig) -> list[Problem]:
         Cloud.AZURE: lambda what, name: azure_name_problems(name),
     }[cfg.cloud]
     found = []
-    for what, name in _derived_names(cfg):
-        for why in check(what, name):
-            path = "unique_suffix" if cfg.unique_suffix and why.startswith("ends") else "deployment_name"
-            found.append(Problem(path=path, message=f"makes the {what} {name!r}, which {why}; choose another"))
-    bucket = cfg.aws.s3_access_logs_bucket if cfg.cloud is Cloud.AWS and cfg.aws else None
-    if bucket:
-        found += [Problem(path="aws.s3_access_logs_bucket", message=f"{given(bucket)} {why} (S3 refuses it)")
-                  for why in s3_bucket_problems(bucket)]
+    neutral = "0" * len(cfg.suffix)  # the same names with a suffix that cannot be reserved
+    for rule in naming.RULES[cfg.cloud]:
+        name = rule.render(cfg.deployment_name, cfg.suffix)
+        from_name = set(check(rule.what, rule.render(cfg.deployment_name, neutral)))
+        for why in check(rule.what, name):
+            path = "deployment_name" if why in from_name else "unique_suffix"
+            found.append(Problem(path=path, message=f"makes the {rule.what} {name!r}, which {why}; choose another"))
     return found
 
 

@@ -330,8 +330,13 @@ def _zone_problems(cfg: DataPlaneConfig) -> list[Problem]:
         out.append(Problem(path="zones", message="contains duplicates"))
     # Production spreads over three zones; on AWS even staging needs two (RDS and ElastiCache subnet groups).
     # AWS defaults are resolved at deploy time (three AZs), so only explicit lists are counted there.
+    # Defaults are counted where the program derives them: AWS resolves AZs at deploy time; an Azure region
+    # without availability zones runs staging regionally (production is refused there); a GCP region
+    # missing from the table is reported by the region rule.
     minimum = 3 if cfg.production else 2 if cfg.cloud is Cloud.AWS else 1
-    if (explicit or cfg.cloud is not Cloud.AWS) and len(zones) < minimum:
+    derived_elsewhere = cfg.cloud is Cloud.AWS or (cfg.cloud is Cloud.AZURE and not zones) or (
+        cfg.cloud is Cloud.GCP and regions.gcp_zone_names(cfg.region) is None)
+    if (explicit or not derived_elsewhere) and len(zones) < minimum:
         out.append(Problem(path="zones", message=f"needs at least {minimum} zones in {cfg.size.value} "
                            f"(given: {len(zones)})"))
     known = regions.gcp_zone_names(cfg.region) if cfg.cloud is Cloud.GCP else None
