@@ -37,10 +37,18 @@ LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 
                       2557, 2922, 3288, 3653)
 
 
+# The policy pack's aws-log-groups-retained-and-encrypted refuses shorter retention by default: a stack
+# that validates must pass the pack (tests/components/config/test_policy_agreement.py).
+MIN_LOG_RETENTION_DAYS = 30
+
+
 def _retention(value: int) -> int:
     if value not in LOG_RETENTION_DAYS:
         raise ValueError(f"must be one of the CloudWatch Logs retention periods: "
                          f"{', '.join(map(str, LOG_RETENTION_DAYS))}")
+    if value < MIN_LOG_RETENTION_DAYS:
+        raise ValueError(f"must be at least {MIN_LOG_RETENTION_DAYS} days (logs are evidence for incidents; the "
+                         "policy pack refuses shorter retention)")
     return value
 
 

@@ -31,6 +31,10 @@ CASES: list[tuple[str, Mutation, str, str]] = [
      "no snapshots"),
     ("gcp-production", _set("gcp.danger_disable_redis_tls", True), "gcp.danger_disable_redis_tls",
      "danger_allow_production_downgrade"),
+    # what the policy pack refuses by default (aws-log-groups-retained-and-encrypted: 30 days)
+    ("aws-staging", _set("aws.log_retention_days", 14), "aws.log_retention_days", "at least 30 days"),
+    ("aws-staging", _set("aws.network.flow_logs_retention_days", 7), "aws.network.flow_logs_retention_days",
+     "policy pack"),
     # --- class 3: networks ---
     ("aws-staging", _set("aws.network.vpc_cidr", "10.0.0.0/8"), "aws.network.vpc_cidr", "between /16 and /20"),
     ("aws-staging", _set("aws.network.vpc_cidr", "8.8.0.0/16"), "aws.network.vpc_cidr", "not private"),
