@@ -66,6 +66,8 @@ def _scalar_kinds(annotation: Any) -> set[type]:
         return _scalar_kinds(typing.get_args(annotation)[0])
     if origin in (typing.Union, types.UnionType):
         return set().union(*(_scalar_kinds(a) for a in typing.get_args(annotation)))
+    if origin is typing.Literal:
+        return {type(a) for a in typing.get_args(annotation)} & set(_SCALARS)
     return {annotation} if annotation in _SCALARS else set()
 
 

@@ -129,6 +129,8 @@ CASES: list[tuple[str, Mutation, str, str]] = [
     ("aws-staging", _set("brainstore.reader.count", "2"), "brainstore.reader.count", "valid integer"),
     ("aws-staging", _set("brainstore.reader.count", 2.0), "brainstore.reader.count", "valid integer"),
     ("gcp-staging", _set("api.memory_gib", "8"), "api.memory_gib", "valid number"),
+    ("aws-staging", _set("aws.database.monitoring_interval_seconds", True), "aws.database.monitoring_interval_seconds",
+     "not a boolean"),
     ("aws-staging", _set("release.lambda_bundle_tag", "main"), "release.lambda_bundle_tag", "exact version"),
     ("gcp-staging", _set("release.api_image_tag", "stable"), "release.api_image_tag", "exact version"),
     ("gcp-staging", _set("release.brainstore_image_tag", "v2"), "release.brainstore_image_tag", "exact version"),
