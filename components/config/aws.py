@@ -10,7 +10,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from components.facts import limits, regions
 
-from .common import StrictModel
+from .common import StrictModel, given
 from .names import s3_bucket_problems
 
 # Braintrust publishes Lambda bundles only in these regions (bucket braintrust-assets-<region>); the list,
@@ -64,12 +64,12 @@ _SECRET_LIKE = re.compile(r"(SECRET|PASSWORD|PASSWD|TOKEN|LICENSE|CREDENTIAL|PRI
 def _plain_env(values: dict[str, str]) -> dict[str, str]:
     for name, value in values.items():
         if not _ENV_NAME.match(name):
-            raise ValueError(f"{name!r} is not an environment variable name (A-Z, 0-9, _)")
+            raise ValueError(f"{given(name)} is not an environment variable name (A-Z, 0-9, _)")
         if _SECRET_LIKE.search(name):
-            raise ValueError(f"{name!r} looks like a secret; secrets never go into Lambda environments or "
+            raise ValueError(f"{given(name)} looks like a secret; secrets never go into Lambda environments or "
                              "user data (they are resolved from Secrets Manager at runtime)")
         if not _ENV_VALUE.match(value):
-            raise ValueError(f"value of {name!r} may only contain letters, digits and ._:/@,+=%- "
+            raise ValueError(f"value of {given(name)} may only contain letters, digits and ._:/@,+=%- "
                              "(it is written into an env file and a shell script)")
     return values
 
@@ -86,7 +86,7 @@ def daily_window(value: str) -> tuple[int, int]:
     """'hh:mm-hh:mm' (UTC) -> (start, length) in minutes."""
     match = _DAILY.match(value)
     if not match:
-        raise ValueError(f"{value!r} is not a daily window like 03:00-04:00 (UTC)")
+        raise ValueError(f"{given(value)} is not a daily window like 03:00-04:00 (UTC)")
     h1, m1, h2, m2 = (int(g) for g in match.groups())
     start, end = h1 * 60 + m1, h2 * 60 + m2
     return start, (end - start) % _DAY_MIN
@@ -96,7 +96,7 @@ def weekly_window(value: str) -> tuple[int, int]:
     """'ddd:hh:mm-ddd:hh:mm' (UTC) -> (start, length) in minutes of the week."""
     match = _WEEKLY.match(value)
     if not match or match.group(1).lower() not in _DAYS or match.group(4).lower() not in _DAYS:
-        raise ValueError(f"{value!r} is not a weekly window like sun:05:00-sun:06:00 (UTC)")
+        raise ValueError(f"{given(value)} is not a weekly window like sun:05:00-sun:06:00 (UTC)")
     d1, h1, m1, d2, h2, m2 = match.groups()
     start = _DAYS.index(d1.lower()) * _DAY_MIN + int(h1) * 60 + int(m1)
     end = _DAYS.index(d2.lower()) * _DAY_MIN + int(h2) * 60 + int(m2)

@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 
 from components.facts import limits
 
-from .common import StrictModel
+from .common import StrictModel, given
 
 ProjectId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")]
 SelfLink = Annotated[str, Field(pattern=r"^(https://www\.googleapis\.com/compute/v1/)?projects/[a-z0-9-]+/")]
@@ -181,5 +181,5 @@ def ingress_problems(
         try:
             ipaddress.IPv4Network(cidr)
         except ValueError:
-            problems.append((f"ingress.allowed_cidrs[{i}]", f"{cidr!r} is not an IPv4 CIDR"))
+            problems.append((f"ingress.allowed_cidrs[{i}]", f"{given(cidr)} is not an IPv4 CIDR"))
     return problems

@@ -61,7 +61,8 @@ class ConfigError(Exception):
     def render(self) -> str:
         count = len(self.problems)
         lines = [f"Invalid Braintrust stack configuration ({count} problem{'s' if count != 1 else ''}):"]
-        lines += [f"  - {_printable(full_key(p.path))}: {_printable(p.message)}" for p in self.problems]
+        lines += [f"  - {_printable(_cut(full_key(p.path)))}: {_printable(_cut(p.message, _MAX_MESSAGE))}"
+                  for p in self.problems]
         lines.append("Fix the keys above in stacks/Pulumi.<stack>.yaml (see README: Configuration reference).")
         return "\n".join(lines)
 
@@ -84,6 +85,13 @@ def full_key(path: str) -> str:
     """``org.name`` -> ``braintrust:org.name``; a key of another namespace (``aws:region``) stays as is."""
     head = path.split(".", 1)[0].split("[", 1)[0]
     return path if ":" in head else f"{NAMESPACE}:{path}"
+
+
+_MAX_MESSAGE = 600  # a message never floods the terminal, whatever a validator echoed
+
+
+def _cut(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _printable(text: str) -> str:
