@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 from components.facts import limits
 
 from .common import StrictModel, given
+from .networks import is_private
 
 ProjectId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")]
 SelfLink = Annotated[str, Field(pattern=r"^(https://www\.googleapis\.com/compute/v1/)?projects/[a-z0-9-]+/")]
@@ -74,6 +75,9 @@ class GcpNetworkConfig(StrictModel):
         if self.create_network:
             ranges = {"nodes_cidr": self.nodes_cidr, "pods_cidr": self.pods_cidr,
                       "services_cidr": self.services_cidr, **ranges}
+        for key, net in ranges.items():
+            if not is_private(net):
+                raise ValueError(f"{key} {net} is not a private (RFC 1918 / RFC 6598) range")
         names = list(ranges)
         for i, a in enumerate(names):
             for b in names[i + 1 :]:

@@ -121,20 +121,10 @@ def _aws(cfg: DataPlaneConfig) -> list[Problem]:
 
 
 def _gcp(cfg: DataPlaneConfig) -> list[Problem]:
+    # The node, pod, service and control-plane ranges are checked by GcpNetworkConfig (private, apart).
     assert cfg.gcp is not None
-    network, cluster = cfg.gcp.network, cfg.gcp.cluster
-    found: list[Problem] = []
-    ranges = {"master_cidr": network.master_cidr}
-    if network.create_network:
-        ranges |= {"nodes_cidr": network.nodes_cidr, "pods_cidr": network.pods_cidr,
-                   "services_cidr": network.services_cidr}
-    for key, net in ranges.items():
-        problem = private_problem(f"gcp.network.{key}", net)
-        if problem:
-            found.append(problem)
-    found += allowlist_problems("gcp.cluster.authorized_networks", cluster.authorized_networks,
-                                allow_wide=cfg.danger_allow_wide_allowlists)
-    return found
+    return allowlist_problems("gcp.cluster.authorized_networks", cfg.gcp.cluster.authorized_networks,
+                              allow_wide=cfg.danger_allow_wide_allowlists)
 
 
 def _azure(cfg: DataPlaneConfig) -> list[Problem]:

@@ -45,7 +45,7 @@ CASES: list[tuple[str, Mutation, str, str]] = [
                           _set("aws.network.existing_private_subnet_ids",
                                ["subnet-0123456789abcdef0", "subnet-0123456789abcdef0"])),
      "aws.network.existing_private_subnet_ids[1]", "listed twice"),
-    ("gcp-staging", _set("gcp.network.pods_cidr", "169.254.0.0/16"), "gcp.network.pods_cidr", "not private"),
+    ("gcp-staging", _set("gcp.network.pods_cidr", "169.254.0.0/16"), "gcp.network", "pods_cidr 169.254.0.0/16 is not"),
     ("azure-staging", _set("azure.network.vnet_cidr", "192.168.0.0/16"), "azure.network.vnet_cidr",
      "AKS pod range"),
     ("azure-staging", _set("azure.network.vnet_cidr", "172.16.0.0/16"), "azure.network.vnet_cidr",
