@@ -211,7 +211,7 @@ def test_build_checks_catch_what_validation_used_to_miss():
 
     cfg = stack_config("gcp-production")
     broken = cfg.model_copy(update={"api": cfg.api.model_copy(update={"memory_gib": 100000.0})})
-    broken.__dict__.pop("sizing", None)  # cached_property: recompute from the changed override
+    vars(broken).pop("sizing", None)  # cached_property: recompute from the changed override
     with pytest.raises(ValueError, match="does not fit"):
         build_checks(broken)
     build_checks(cfg)
