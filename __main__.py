@@ -12,26 +12,29 @@ import pulumi
 from pulumi.runtime import config as runtime_config
 
 from components.config import SECRET_KEYS, ConfigError, parse_config, split_namespace, warnings
+from components.config.loading import provider_keys
 from components.program import Secrets, deploy
 
 NAMESPACE = "braintrust"
 
 
-def read_stack_config() -> tuple[dict, set[str], list[str]]:
-    """All `braintrust:*` keys (so unknown ones can be rejected), which secrets are set, and which
-    secret keys were set in plaintext by mistake."""
+def read_stack_config() -> tuple[dict, set[str], list[str], dict]:
+    """All `braintrust:*` keys (so unknown ones can be rejected), which secrets are set, which secret
+    keys were set in plaintext by mistake, and the keys of the providers' namespaces (`aws:region`...),
+    which the program's explicit providers would silently ignore."""
     everything = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
     raw = split_namespace(everything)
     secret_keys = set(runtime_config.get_config_secret_keys_env()) | set(runtime_config._SECRET_KEYS.get())
     present = {key for key in SECRET_KEYS if key in raw}
     plaintext = [key for key in present if f"{NAMESPACE}:{key}" not in secret_keys]
-    return raw, present, plaintext
+    return raw, present, plaintext, provider_keys(everything)
 
 
 def main() -> None:
-    raw, present, plaintext = read_stack_config()
+    raw, present, plaintext, providers = read_stack_config()
     try:
-        cfg = parse_config(raw, today=dt.date.today(), secrets_set=present, plaintext_secrets=plaintext)
+        cfg = parse_config(raw, today=dt.date.today(), secrets_set=present, plaintext_secrets=plaintext,
+                           provider_config=providers)
     except ConfigError as error:
         # One readable message, no traceback, before any resource exists.
         pulumi.log.error(str(error))

@@ -2,21 +2,47 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import uuid
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, model_validator
 
+from components.facts import limits
+
 from .common import StrictModel
 
-_ORIGIN = re.compile(r"^https://(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(:\d{1,5})?$")
+# A user-supplied origin names exactly one host: no wildcard (a browser page on any matching host could
+# then call the API with the user's credentials). Braintrust's own wildcard is added by the program.
+_ORIGIN = re.compile(r"^https://[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(:\d{1,5})?$")
 _DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
 
 
 def _origin(value: str) -> str:
+    if "*" in value:
+        raise ValueError("must name one host: wildcards are not allowed in origins (list each origin)")
     if not _ORIGIN.match(value):
         raise ValueError("must be an https origin such as https://app.example.com (no path, no http)")
+    port = value.rsplit(":", 1)[1] if value.count(":") == 2 else None
+    if port is not None and not 1 <= int(port) <= 65535:
+        raise ValueError("has a port outside 1-65535")
+    return value
+
+
+def _name(value: str) -> str:
+    if not value.strip():
+        raise ValueError("is blank; give the Braintrust organization name exactly as in the Braintrust UI")
+    if value != value.strip():
+        raise ValueError("has leading or trailing spaces; give the organization name exactly")
+    return value
+
+
+def _cidr(value: str) -> str:
+    try:
+        ipaddress.IPv4Network(value)
+    except ValueError as error:
+        raise ValueError(f"is not an IPv4 CIDR such as 203.0.113.0/24 ({error})") from None
     return value
 
 
@@ -28,18 +54,20 @@ def _domain(value: str) -> str:
 
 Origin = Annotated[str, AfterValidator(_origin)]
 DomainName = Annotated[str, AfterValidator(_domain)]
+OrgName = Annotated[str, AfterValidator(_name)]
+Cidr = Annotated[str, AfterValidator(_cidr)]
 
 
 class OrgConfig(StrictModel):
     """Which Braintrust organizations may use this data plane."""
 
-    name: str = Field(
+    name: OrgName = Field(
         min_length=1,
         max_length=128,
         description="Braintrust organization name; '*' admits any org (then primary_org_name is required).",
     )
-    primary_org_name: str | None = Field(
-        default=None, description="Org that owns the data plane when `name` is '*'."
+    primary_org_name: OrgName | None = Field(
+        default=None, max_length=128, description="Org that owns the data plane when `name` is '*'."
     )
     allowed_org_ids: list[uuid.UUID] = Field(
         default_factory=list, description="Optional allow-list of org ids (UUIDs)."
@@ -64,8 +92,9 @@ class ControlPlaneConfig(StrictModel):
 
     @property
     def cors_origins(self) -> list[str]:
-        # braintrust.dev serves the UI from the apex and from subdomains (previews, regional UIs).
-        base = [self.url, "https://braintrust.dev", "https://*.braintrust.dev"]
+        # braintrust.dev serves the UI from the apex and from subdomains (previews, regional UIs): the
+        # origins Braintrust's own modules allow on their buckets, wildcard included.
+        base = [self.url, *limits.UPSTREAM_CORS_ORIGINS]
         return list(dict.fromkeys([*base, *self.extra_cors_origins]))
 
 
@@ -96,9 +125,12 @@ class IngressConfig(StrictModel):
     waf_acl: str | None = Field(
         default=None, description="AWS WAFv2 web ACL ARN / GCP Cloud Armor policy / Azure WAF policy id."
     )
-    allowed_cidrs: list[str] = Field(
+    allowed_cidrs: list[Cidr] = Field(
         default_factory=list,
-        description="Source CIDRs allowed to reach a private endpoint (besides the network itself).",
+        description=(
+            "GCP/Azure: source CIDRs allowed to reach a private endpoint (besides the network itself). Public "
+            "ranges: /16 or narrower, at most 2^20 public addresses in all (danger_allow_wide_allowlists)."
+        ),
     )
 
     @model_validator(mode="after")

@@ -8,33 +8,28 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from .common import StrictModel
+from components.facts import limits, regions
 
-# Braintrust publishes Lambda bundles only in these regions (bucket braintrust-assets-<region>).
-# Source: braintrustdata/terraform-aws-braintrust-data-plane modules/services/main.tf
-# (local.supported_regions, enforced there by a postcondition on the region), checked at v6.6.0.
-# The public docs list a shorter, older subset; the module's list is the one Braintrust maintains.
-SUPPORTED_REGIONS: tuple[str, ...] = (
-    "ap-northeast-1",
-    "ap-south-1",
-    "ap-southeast-2",
-    "ca-central-1",
-    "eu-central-1",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "sa-east-1",
-    "us-east-1",
-    "us-east-2",
-    "us-west-2",
-)
+from .common import StrictModel, given
+from .names import s3_bucket_problems
+
+# Braintrust publishes Lambda bundles only in these regions (bucket braintrust-assets-<region>); the list,
+# its upstream source and its check against botocore live in the facts ledger.
+SUPPORTED_REGIONS: tuple[str, ...] = regions.AWS_BRAINTRUST_REGIONS
 
 VpcId = Annotated[str, Field(pattern=r"^vpc-[0-9a-f]{8,17}$")]
 SubnetId = Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]
 SecurityGroupId = Annotated[str, Field(pattern=r"^sg-[0-9a-f]{8,17}$")]
 KmsKeyArn = Annotated[str, Field(pattern=r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[0-9a-f-]{36}$")]
 IamPolicyArn = Annotated[str, Field(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:policy/[\w+=,.@/-]+$")]
-BucketName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
+def _bucket(value: str) -> str:
+    problems = s3_bucket_problems(value)
+    if problems:
+        raise ValueError(f"is not a valid S3 bucket name: it {'; it '.join(problems)}")
+    return value
+
+
+BucketName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"), AfterValidator(_bucket)]
 IamRoleArn = Annotated[str, Field(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")]
 
 # CloudWatch Logs accepts only these retention periods; anything else fails at `pulumi up`.
@@ -42,10 +37,18 @@ LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 
                       2557, 2922, 3288, 3653)
 
 
+# The policy pack's aws-log-groups-retained-and-encrypted refuses shorter retention by default: a stack
+# that validates must pass the pack (tests/components/config/test_policy_agreement.py).
+MIN_LOG_RETENTION_DAYS = 30
+
+
 def _retention(value: int) -> int:
     if value not in LOG_RETENTION_DAYS:
         raise ValueError(f"must be one of the CloudWatch Logs retention periods: "
                          f"{', '.join(map(str, LOG_RETENTION_DAYS))}")
+    if value < MIN_LOG_RETENTION_DAYS:
+        raise ValueError(f"must be at least {MIN_LOG_RETENTION_DAYS} days (logs are evidence for incidents; the "
+                         "policy pack refuses shorter retention)")
     return value
 
 
@@ -61,12 +64,12 @@ _SECRET_LIKE = re.compile(r"(SECRET|PASSWORD|PASSWD|TOKEN|LICENSE|CREDENTIAL|PRI
 def _plain_env(values: dict[str, str]) -> dict[str, str]:
     for name, value in values.items():
         if not _ENV_NAME.match(name):
-            raise ValueError(f"{name!r} is not an environment variable name (A-Z, 0-9, _)")
+            raise ValueError(f"{given(name)} is not an environment variable name (A-Z, 0-9, _)")
         if _SECRET_LIKE.search(name):
-            raise ValueError(f"{name!r} looks like a secret; secrets never go into Lambda environments or "
+            raise ValueError(f"{given(name)} looks like a secret; secrets never go into Lambda environments or "
                              "user data (they are resolved from Secrets Manager at runtime)")
         if not _ENV_VALUE.match(value):
-            raise ValueError(f"value of {name!r} may only contain letters, digits and ._:/@,+=%- "
+            raise ValueError(f"value of {given(name)} may only contain letters, digits and ._:/@,+=%- "
                              "(it is written into an env file and a shell script)")
     return values
 
@@ -83,7 +86,7 @@ def daily_window(value: str) -> tuple[int, int]:
     """'hh:mm-hh:mm' (UTC) -> (start, length) in minutes."""
     match = _DAILY.match(value)
     if not match:
-        raise ValueError(f"{value!r} is not a daily window like 03:00-04:00 (UTC)")
+        raise ValueError(f"{given(value)} is not a daily window like 03:00-04:00 (UTC)")
     h1, m1, h2, m2 = (int(g) for g in match.groups())
     start, end = h1 * 60 + m1, h2 * 60 + m2
     return start, (end - start) % _DAY_MIN
@@ -93,7 +96,7 @@ def weekly_window(value: str) -> tuple[int, int]:
     """'ddd:hh:mm-ddd:hh:mm' (UTC) -> (start, length) in minutes of the week."""
     match = _WEEKLY.match(value)
     if not match or match.group(1).lower() not in _DAYS or match.group(4).lower() not in _DAYS:
-        raise ValueError(f"{value!r} is not a weekly window like sun:05:00-sun:06:00 (UTC)")
+        raise ValueError(f"{given(value)} is not a weekly window like sun:05:00-sun:06:00 (UTC)")
     d1, h1, m1, d2, h2, m2 = match.groups()
     start = _DAYS.index(d1.lower()) * _DAY_MIN + int(h1) * 60 + int(m1)
     end = _DAYS.index(d2.lower()) * _DAY_MIN + int(h2) * 60 + int(m2)
@@ -224,7 +227,8 @@ class AwsDatabaseConfig(StrictModel):
         default="mon:08:00-mon:11:00", description="Weekly maintenance window (UTC), >= 30 min."
     )
     statement_timeout_ms: int = Field(
-        default=3_600_000, ge=0, description="PostgreSQL statement_timeout (upstream: 1 hour; 0 = none)."
+        default=3_600_000, ge=0, le=limits.POSTGRES_INT_MAX,
+        description="PostgreSQL statement_timeout (upstream: 1 hour; 0 = none).",
     )
     performance_insights_retention_days: int = Field(
         default=7, description="Performance Insights retention: 7 (free) or a multiple of 31 up to 731."

@@ -8,7 +8,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .common import StrictModel
+from components.facts import limits
+
+from .common import StrictModel, given
+from .networks import is_private
 
 ProjectId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")]
 SelfLink = Annotated[str, Field(pattern=r"^(https://www\.googleapis\.com/compute/v1/)?projects/[a-z0-9-]+/")]
@@ -66,16 +69,15 @@ class GcpNetworkConfig(StrictModel):
     @model_validator(mode="after")
     def _ranges_fit(self) -> GcpNetworkConfig:
         # GKE and Cloud NAT reject overlapping primary/secondary/control-plane ranges only at apply time,
-        # after the VPC exists; catching it here keeps the first `pulumi up` clean.
-        ranges = {
-            "nodes_cidr": self.nodes_cidr,
-            "pods_cidr": self.pods_cidr,
-            "services_cidr": self.services_cidr,
-            "master_cidr": self.master_cidr,
-        }
+        # after the VPC exists; catching it here keeps the first `pulumi up` clean. A BYO network brings its
+        # own node, pod and service ranges: only the control-plane range is ours then.
+        ranges = {"master_cidr": self.master_cidr}
+        if self.create_network:
+            ranges = {"nodes_cidr": self.nodes_cidr, "pods_cidr": self.pods_cidr,
+                      "services_cidr": self.services_cidr, **ranges}
         for key, net in ranges.items():
-            if not net.is_private:
-                raise ValueError(f"{key} {net} is not a private (RFC 1918) range")
+            if not is_private(net):
+                raise ValueError(f"{key} {net} is not a private (RFC 1918 / RFC 6598) range")
         names = list(ranges)
         for i, a in enumerate(names):
             for b in names[i + 1 :]:
@@ -85,7 +87,7 @@ class GcpNetworkConfig(StrictModel):
         # nodes, 2,000 pods or 1,000 services would cap growth of a busy data plane.
         minimums = {"nodes_cidr": 24, "pods_cidr": 21, "services_cidr": 22}
         for key, max_prefix in minimums.items():
-            if ranges[key].prefixlen > max_prefix:
+            if key in ranges and ranges[key].prefixlen > max_prefix:
                 raise ValueError(f"{key} {ranges[key]} is too small; use /{max_prefix} or larger")
         return self
 
@@ -131,8 +133,9 @@ class GcpClusterConfig(StrictModel):
                 )
         if len(set(self.authorized_networks)) != len(self.authorized_networks):
             raise ValueError("authorized_networks contains duplicates")
-        if len(self.authorized_networks) > 50:
-            raise ValueError("authorized_networks has more than 50 entries (the GKE limit)")
+        if len(self.authorized_networks) > limits.GKE_MAX_AUTHORIZED_NETWORKS:
+            raise ValueError(f"authorized_networks has more than {limits.GKE_MAX_AUTHORIZED_NETWORKS} entries "
+                             "(the GKE limit)")
         return self
 
 
@@ -182,5 +185,5 @@ def ingress_problems(
         try:
             ipaddress.IPv4Network(cidr)
         except ValueError:
-            problems.append((f"ingress.allowed_cidrs[{i}]", f"{cidr!r} is not an IPv4 CIDR"))
+            problems.append((f"ingress.allowed_cidrs[{i}]", f"{given(cidr)} is not an IPv4 CIDR"))
     return problems

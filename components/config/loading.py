@@ -3,6 +3,13 @@
 ``__main__.py`` feeds this from ``pulumi.Config``; tests and tools feed it from the stack YAML files.
 Neither path raises a Python traceback for a user mistake: everything becomes a ``ConfigError``
 listing every problem with its key path.
+
+Types mean what they say (``common.StrictModel``): a date is a ``YYYY-MM-DD`` string (not a Unix
+timestamp), a count is an integer (not ``true`` or ``"5"``), a switch is a boolean (not ``1`` or
+``"yes"``), a size is a finite number (not ``.inf``). Before the model sees them, every key and string
+is checked for control characters and every integer for the 32-bit range the clouds' APIs use; keys of
+the providers' own namespaces (``aws:region``, ``gcp:project``...) are refused, because the program
+builds explicit providers from ``braintrust:*`` keys and those keys would be silently ignored.
 """
 
 from __future__ import annotations
@@ -10,19 +17,38 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
+from components.facts import limits
+
+from .common import given
 from .root import DataPlaneConfig, Problem, cross_field_problems
 
 NAMESPACE = "braintrust"
 # Secret keys are read separately (pulumi.Config.require_secret) and never enter the model.
 SECRET_KEYS: tuple[str, ...] = ("brainstore_license_key",)
-_MAX_GIVEN = 80
+
+# Namespaces of the providers the program builds itself (explicit providers never read stack config,
+# and the stacks disable default providers), with the braintrust key that sets what a user meant.
+PROVIDER_NAMESPACES: tuple[str, ...] = ("aws", "gcp", "google-beta", "azure-native", "azure", "kubernetes")
+PROVIDER_KEYS_WE_SET: dict[str, str] = {
+    "aws:region": "braintrust:region",
+    "aws:allowedAccountIds": "braintrust:aws.account_id",
+    "aws:defaultTags": "braintrust:tags",
+    "gcp:project": "braintrust:gcp.project_id",
+    "gcp:region": "braintrust:region",
+    "gcp:zone": "braintrust:zones",
+    "gcp:defaultLabels": "braintrust:tags",
+    "azure-native:location": "braintrust:region",
+    "azure-native:subscriptionId": "braintrust:azure.subscription_id",
+    "azure-native:tenantId": "braintrust:azure.tenant_id",
+}
 
 
 class ConfigError(Exception):
@@ -35,7 +61,8 @@ class ConfigError(Exception):
     def render(self) -> str:
         count = len(self.problems)
         lines = [f"Invalid Braintrust stack configuration ({count} problem{'s' if count != 1 else ''}):"]
-        lines += [f"  - {NAMESPACE}:{p.path}: {p.message}" for p in self.problems]
+        lines += [f"  - {_printable(_cut(full_key(p.path)))}: {_printable(_cut(p.message, _MAX_MESSAGE))}"
+                  for p in self.problems]
         lines.append("Fix the keys above in stacks/Pulumi.<stack>.yaml (see README: Configuration reference).")
         return "\n".join(lines)
 
@@ -54,9 +81,84 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return out or "(root)"
 
 
-def _given(value: Any) -> str:
-    text = json.dumps(value, default=str) if not isinstance(value, str) else repr(value)
-    return text if len(text) <= _MAX_GIVEN else text[: _MAX_GIVEN - 3] + "..."
+def full_key(path: str) -> str:
+    """``org.name`` -> ``braintrust:org.name``; a key of another namespace (``aws:region``) stays as is."""
+    head = path.split(".", 1)[0].split("[", 1)[0]
+    return path if ":" in head else f"{NAMESPACE}:{path}"
+
+
+_MAX_MESSAGE = 600  # a message never floods the terminal, whatever a validator echoed
+
+
+def _cut(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _printable(text: str) -> str:
+    """Control and invisible characters shown as escapes, so a message cannot rewrite the terminal."""
+    return "".join(c if not _invisible(c) else c.encode("unicode_escape").decode() for c in text)
+
+
+def _invisible(char: str) -> bool:
+    return unicodedata.category(char) in ("Cc", "Cf") and char != " "
+
+
+def _walk(node: Any, path: str) -> Iterator[tuple[str, Any, bool]]:
+    """(path, item, is_key) for every dict key and every leaf below ``node``."""
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            child = f"{path}.{key}" if path else str(key)
+            yield child, key, True
+            yield from _walk(value, child)
+    elif isinstance(node, list | tuple):
+        for i, value in enumerate(node):
+            yield from _walk(value, f"{path}[{i}]")
+    else:
+        yield path, node, False
+
+
+def raw_value_problems(values: Mapping[str, Any]) -> list[Problem]:
+    """Rules on every key and value, whatever model field it belongs to (the model never sees keys of
+    maps such as ``tags`` as fields, and a control character is wrong in any of them)."""
+    problems = []
+    for path, item, is_key in _walk(values, ""):
+        what = "key" if is_key else "value"
+        if isinstance(item, str):
+            bad = sorted({f"U+{ord(c):04X}" for c in item if _invisible(c)})
+            if bad:
+                problems.append(Problem(path=path, message=(
+                    f"{what} contains control or invisible formatting characters ({', '.join(bad)}); "
+                    "remove them")))
+        elif isinstance(item, int) and not isinstance(item, bool) and abs(item) > limits.INT32_MAX:
+            problems.append(Problem(path=path, message=(
+                f"is out of range: at most {limits.INT32_MAX} (the clouds' APIs take 32-bit integers) "
+                f"(given: {given(item)})")))
+    return problems
+
+
+def provider_key_problems(provider_config: Mapping[str, Any]) -> list[Problem]:
+    """Keys of the providers' namespaces: the program's explicit providers never read them."""
+    problems = []
+    for key in sorted(provider_config):
+        instead = PROVIDER_KEYS_WE_SET.get(key)
+        if instead:
+            message = f"is ignored: the program sets it from {instead}; remove this key and set {instead}"
+        else:
+            message = ("has no effect: the program builds explicit providers from braintrust:* keys (stacks "
+                       "disable default providers); remove it and give credentials through the environment "
+                       "(AWS_PROFILE, GOOGLE_APPLICATION_CREDENTIALS, az login / ARM_* variables)")
+        problems.append(Problem(path=key, message=message))
+    return problems
+
+
+def provider_keys(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The keys of ``config`` that belong to a provider namespace the program builds itself."""
+    return {k: v for k, v in config.items() if k.split(":", 1)[0] in PROVIDER_NAMESPACES and ":" in k}
+
+
+def validate_model(values: Mapping[str, Any]) -> DataPlaneConfig:
+    """The model (raises ValidationError); ``StrictModel`` refuses the coercions that change meaning."""
+    return DataPlaneConfig.model_validate(values)
 
 
 def _from_validation_error(error: ValidationError) -> list[Problem]:
@@ -69,7 +171,7 @@ def _from_validation_error(error: ValidationError) -> list[Problem]:
         elif item["type"] == "missing":
             message = "is required"
         elif "input" in item and not isinstance(item["input"], dict):
-            message = f"{message} (given: {_given(item['input'])})"
+            message = f"{message} (given: {given(item['input'])})"
         problems.append(Problem(path=_path(loc), message=message))
     return problems
 
@@ -80,10 +182,15 @@ def parse_config(
     today: dt.date,
     secrets_set: Iterable[str] = SECRET_KEYS,
     plaintext_secrets: Iterable[str] = (),
+    provider_config: Mapping[str, Any] | None = None,
 ) -> DataPlaneConfig:
-    """Validate raw config values (keys without the namespace). Raises ConfigError."""
-    problems: list[Problem] = []
+    """Validate raw config values (keys without the namespace). Raises ConfigError.
+
+    ``provider_config``: the stack's keys of other namespaces (``aws:region``...), full keys.
+    """
+    problems: list[Problem] = provider_key_problems(provider_keys(provider_config or {}))
     values = {k: v for k, v in raw.items() if k not in SECRET_KEYS}
+    problems += raw_value_problems(values)
     plaintext_secrets = list(plaintext_secrets)
     for key in SECRET_KEYS:
         if key not in set(secrets_set) and key not in plaintext_secrets:
@@ -92,7 +199,7 @@ def parse_config(
     for key in plaintext_secrets:
         problems.append(Problem(path=key, message=f"must be stored encrypted: pulumi config set --secret {key} ..."))
     try:
-        cfg = DataPlaneConfig.model_validate(values)
+        cfg = validate_model(values)
     except ValidationError as error:
         field_problems = _from_validation_error(error)
         more = _cross_field_best_effort(values, field_problems, today)
@@ -114,7 +221,7 @@ def _cross_field_best_effort(values: Mapping[str, Any], found: list[Problem], to
     for path in broken:
         _remove(rest, path)
     try:
-        partial = DataPlaneConfig.model_validate(rest)
+        partial = validate_model(rest)
     except ValidationError:
         return []
 
@@ -174,11 +281,13 @@ class StackFile:
         self.values: dict[str, Any] = {}
         self.secrets: dict[str, str] = {}
         self.plaintext_secrets: list[str] = []
+        # Keys of the providers' namespaces: refused by parse_config exactly as `pulumi up` refuses them.
+        self.provider_values: dict[str, Any] = provider_keys(config)
         prefix = f"{NAMESPACE}:"
-        for full_key, value in config.items():
-            if not full_key.startswith(prefix):
+        for key_in_file, value in config.items():
+            if not key_in_file.startswith(prefix):
                 continue
-            key = full_key[len(prefix):]
+            key = key_in_file[len(prefix):]
             if isinstance(value, dict) and set(value) == {"secure"}:
                 self.secrets[key] = (stand_ins or {}).get(key, f"stand-in-{key}")
             elif key in SECRET_KEYS:
@@ -191,5 +300,6 @@ class StackFile:
 
     def parse(self, today: dt.date) -> DataPlaneConfig:
         return parse_config(
-            self.values, today=today, secrets_set=self.secrets, plaintext_secrets=self.plaintext_secrets
+            self.values, today=today, secrets_set=self.secrets, plaintext_secrets=self.plaintext_secrets,
+            provider_config=self.provider_values,
         )

@@ -20,7 +20,9 @@ REFUSE_AFTER_DAYS = 90
 
 _VERSION = re.compile(r"^v\d+\.\d+\.\d+$")
 _CHART_VERSION = re.compile(r"^\d+\.\d+\.\d+$")
-_IMAGE_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+# An exact release: v2.9.0, 2.9.0, or a pre-release/build of one (v2.9.0-rc.1, v2.9.0-hotfix1). Floating
+# names (latest, main, stable, nightly, v2, 2.9...) point at different code from one run to the next.
+_IMAGE_TAG = re.compile(r"^v?\d+\.\d+\.\d+(-[0-9A-Za-z][0-9A-Za-z.-]{0,63})?$")
 
 
 def _version(value: str) -> str:
@@ -36,8 +38,9 @@ def _chart_version(value: str) -> str:
 
 
 def _image_tag(value: str) -> str:
-    if not _IMAGE_TAG.match(value) or value.startswith("latest"):
-        raise ValueError("must be a pinned image tag (not 'latest' or a floating tag)")
+    if not _IMAGE_TAG.match(value):
+        raise ValueError("must be a pinned exact version such as v2.9.0 (not 'latest', 'main', 'stable' or "
+                         "another floating tag)")
     return value
 
 

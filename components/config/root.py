@@ -14,15 +14,18 @@ from functools import cached_property
 from pydantic import Field
 
 from components import naming
+from components.facts import regions
 from components.sizing import conformance, presets
 from components.sizing.model import Sizing
 
+from . import arns, capacity, ignored, names, networks, production, workloads
 from .access import ControlPlaneConfig, IngressConfig, OrgConfig, RemoteSupportConfig, TelemetryConfig
 from .aws import SUPPORTED_REGIONS, AwsConfig
 from .azure import AzureConfig
 from .azure import ingress_problems as azure_ingress_problems
+from .azure import postgres_autogrow_problems as azure_postgres_autogrow_problems
 from .azure import postgres_storage_problems as azure_postgres_storage_problems
-from .common import Cloud, DnsLabel, Size, StrictModel, UniqueSuffix, label_safe
+from .common import Cloud, DnsLabel, Problem, Size, StrictModel, UniqueSuffix, given
 from .gcp import GcpConfig
 from .gcp import ingress_problems as gcp_ingress_problems
 from .release import ReleaseConfig, release_freshness
@@ -44,11 +47,6 @@ _REGION_PATTERNS = {
     Cloud.GCP: re.compile(r"^[a-z]+-[a-z]+\d+$"),
     Cloud.AZURE: re.compile(r"^[a-z]+[a-z0-9]*$"),
 }
-
-
-class Problem(StrictModel):
-    path: str
-    message: str
 
 
 class DataPlaneConfig(StrictModel):
@@ -107,6 +105,20 @@ class DataPlaneConfig(StrictModel):
     danger_allow_stale_release: bool = Field(
         default=False, description="DANGER: deploy a release older than 90 days."
     )
+    danger_allow_production_downgrade: bool = Field(
+        default=False,
+        description=(
+            "DANGER: allow a production stack without PostgreSQL/Redis HA, with fewer than 7 days of backups, "
+            "a single NAT gateway, no Redis snapshots or a cloud-specific danger_* switch on."
+        ),
+    )
+    danger_allow_wide_allowlists: bool = Field(
+        default=False,
+        description=(
+            "DANGER: allow public ranges wider than /16, or more than 2^20 public addresses, in an allow-list "
+            "(ingress.allowed_cidrs, gcp.cluster.authorized_networks, azure.*_ip_ranges)."
+        ),
+    )
 
     # ----- derived values (components read these, never raw overrides) -----
 
@@ -143,13 +155,18 @@ class DataPlaneConfig(StrictModel):
 
     @property
     def zone_names(self) -> list[str]:
-        """Explicit zones, or the cloud's first three (AWS resolves AZ names at deploy time)."""
+        """Explicit zones, or the region's first three from the zone table (components/facts/regions).
+
+        AWS resolves AZ names at deploy time (they are mapped per account). An Azure region without
+        availability zones has none (everything is regional there); a GCP region missing from the table
+        has none either, which config validation refuses (the user then lists ``zones``).
+        """
         if self.zones:
             return list(self.zones)
         if self.cloud is Cloud.GCP:
-            return [f"{self.region}-{z}" for z in ("a", "b", "c")]
+            return (regions.gcp_zone_names(self.region) or [])[:3]
         if self.cloud is Cloud.AZURE:
-            return ["1", "2", "3"]
+            return list(regions.AZURE_ZONES) if regions.azure_has_zones(self.region) else []
         return []
 
     @property
@@ -195,18 +212,15 @@ def cross_field_problems(cfg: DataPlaneConfig, today: dt.date) -> list[Problem]:
     if len(cfg.deployment_name) > limit:
         rule = naming.binding_rule(cfg.cloud, suffix_len)
         add("deployment_name", f"is {len(cfg.deployment_name)} characters; at most {limit} on "
-            f"{cfg.cloud.value} (the {rule.what} '{rule.render(cfg.deployment_name, cfg.suffix)}' "
-            f"must fit {rule.limit}) (given: {cfg.deployment_name!r})")
+            f"{cfg.cloud.value} (the {rule.what} {given(rule.render(cfg.deployment_name, cfg.suffix))} "
+            f"must fit {rule.limit}) (given: {given(cfg.deployment_name)})")
+    else:
+        problems += names.reserved_name_problems(cfg)
 
     # --- region and zones ---
-    if not _REGION_PATTERNS[cfg.cloud].match(cfg.region):
-        add("region", f"{cfg.region!r} is not a {cfg.cloud.value} region name")
-    elif cfg.cloud is Cloud.AWS and cfg.region not in SUPPORTED_REGIONS:
-        add("region", f"{cfg.region!r} has no Braintrust Lambda bundles; supported: {', '.join(SUPPORTED_REGIONS)}")
-    if cfg.zones is not None:
-        problems += _zone_problems(cfg)
+    problems += _region_problems(cfg)
 
-    # --- sizes against the seed ---
+    # --- sizes against the seed, and the pods against the nodes ---
     try:
         sizing = cfg.sizing
     except ValueError as exc:  # an override produced an impossible size
@@ -215,13 +229,13 @@ def cross_field_problems(cfg: DataPlaneConfig, today: dt.date) -> list[Problem]:
         for row in conformance.failures(cfg.cloud, cfg.size, sizing):
             column = "production" if cfg.production else "staging"
             add(row.path, f"{row.component} {row.item} must be {row.required} in {column} "
-                f"(given: {row.actual})")
-    if cfg.cloud is Cloud.AWS:
-        for key in ("api", "node_pools"):
-            if getattr(cfg, key).model_dump(exclude_none=True, exclude_defaults=True):
-                add(key, "has no effect on AWS (the API runs on Lambda: use aws.lambda); remove it")
-    if cfg.cloud is not Cloud.AWS and cfg.redis.memory_gib is not None and cfg.cloud is not Cloud.GCP:
-        add("redis.memory_gib", "only applies to GCP Memorystore; choose redis.sku instead")
+                f"(given: {given(row.actual)})")
+        problems += workloads.problems(cfg)
+        problems += capacity.problems(cfg)
+        problems += production.downgrade_problems(cfg)
+
+    # --- keys with no effect on this stack ---
+    problems += ignored.problems(cfg)
 
     # --- release pin ---
     state, message = release_freshness(cfg.release, today)
@@ -238,28 +252,28 @@ def cross_field_problems(cfg: DataPlaneConfig, today: dt.date) -> list[Problem]:
             add(f"tags.{key}", "is reserved (set by the program)")
     if len(cfg.tags) > MAX_USER_TAGS:
         add("tags", f"has {len(cfg.tags)} entries; at most {MAX_USER_TAGS}")
-    if cfg.cloud is Cloud.GCP:
-        for message in label_safe(cfg.tags):
-            add("tags", message)
+    problems += names.tag_problems(cfg)
 
     # --- access ---
     if cfg.remote_support.enabled and cfg.cloud is not Cloud.AWS:
         add("remote_support.enabled", "is only implemented on AWS; on GCP/Azure grant access with IAM")
     if cfg.ingress.certificate and cfg.cloud is Cloud.AWS and not re.match(
-        r"^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate/[0-9a-f-]{36}$", cfg.ingress.certificate
+        r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$", cfg.ingress.certificate
     ):
         add("ingress.certificate", "must be an ACM certificate ARN in us-east-1 (CloudFront requirement)")
     if cfg.ingress.custom_domain and cfg.cloud is Cloud.AWS and not cfg.ingress.certificate:
         add("ingress.certificate", "is required with custom_domain on AWS (ACM ARN in us-east-1)")
     if cfg.ingress.waf_acl and cfg.cloud is Cloud.AWS and not re.match(
-        r"^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global/webacl/", cfg.ingress.waf_acl
+        r"^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:global/webacl/", cfg.ingress.waf_acl
     ):
         add("ingress.waf_acl", "must be a CLOUDFRONT-scope WAFv2 web ACL ARN (us-east-1, global/webacl)")
+    problems += arns.problems(cfg)
+
+    # --- networks and allow-lists ---
+    problems += networks.problems(cfg)
 
     # --- cloud-specific rules that span sections (also re-checked by each data plane) ---
     problems += _cloud_problems(cfg)
-
-    # --- danger flags in production are allowed but must be deliberate (warned in warnings()) ---
     return problems
 
 
@@ -277,6 +291,7 @@ def _cloud_problems(cfg: DataPlaneConfig) -> list[Problem]:
     if cfg.cloud is Cloud.AZURE:
         found += [("postgres", m) for m in azure_postgres_storage_problems(
             cfg.sizing.postgres.storage_gb, cfg.sizing.postgres.iops)]
+        found += azure_postgres_autogrow_problems(cfg.sizing.postgres.storage_gb, cfg.postgres.max_storage_gb)
         found += azure_ingress_problems(
             private_ingress=cfg.private_ingress, custom_domain=cfg.ingress.custom_domain,
             certificate=cfg.ingress.certificate, waf_policy=cfg.ingress.waf_acl,
@@ -284,24 +299,59 @@ def _cloud_problems(cfg: DataPlaneConfig) -> list[Problem]:
     return [Problem(path=path, message=message) for path, message in found]
 
 
+def _region_problems(cfg: DataPlaneConfig) -> list[Problem]:
+    """The region exists for the cloud (cited tables in components/facts/regions) and so do the zones."""
+    out: list[Problem] = []
+    region = cfg.region
+    if not _REGION_PATTERNS[cfg.cloud].match(region):
+        return [Problem(path="region", message=f"{given(region)} is not a {cfg.cloud.value} region name")]
+    if cfg.cloud is Cloud.AWS and region not in SUPPORTED_REGIONS:
+        out.append(Problem(path="region", message=(
+            f"{given(region)} has no Braintrust Lambda bundles; supported: {', '.join(SUPPORTED_REGIONS)}")))
+    if cfg.cloud is Cloud.GCP and regions.gcp_zone_names(region) is None and not cfg.zones:
+        out.append(Problem(path="region", message=(
+            f"{given(region)} is not in the GCP zone table (components/facts/regions.py); if it is a GCP region, "
+            f"list its zones in zones (e.g. [{region}-a, {region}-b, {region}-c])")))
+    if cfg.cloud is Cloud.AZURE and regions.azure_has_zones(region) is None:
+        out.append(Problem(path="region", message=(
+            f"{given(region)} is not an Azure region (programmatic name, e.g. eastus2; components/facts/regions.py)")))
+    if cfg.cloud is Cloud.AZURE and regions.azure_has_zones(region) is False and (cfg.production or cfg.zones):
+        out.append(Problem(path="region", message=(
+            f"{given(region)} has no availability zones; production (zone-redundant PostgreSQL, nodes in three "
+            "zones) and explicit zones need a region that has them (e.g. eastus2, westeurope)")))
+        return out
+    return out + _zone_problems(cfg)
+
+
 def _zone_problems(cfg: DataPlaneConfig) -> list[Problem]:
-    zones = cfg.zones or []
+    explicit = cfg.zones is not None
+    zones = cfg.zones if explicit else cfg.zone_names
+    assert zones is not None
     out: list[Problem] = []
     if len(set(zones)) != len(zones):
         out.append(Problem(path="zones", message="contains duplicates"))
     # Production spreads over three zones; on AWS even staging needs two (RDS and ElastiCache subnet groups).
+    # AWS defaults are resolved at deploy time (three AZs), so only explicit lists are counted there.
+    # Defaults are counted where the program derives them: AWS resolves AZs at deploy time; an Azure region
+    # without availability zones runs staging regionally (production is refused there); a GCP region
+    # missing from the table is reported by the region rule.
     minimum = 3 if cfg.production else 2 if cfg.cloud is Cloud.AWS else 1
-    if len(zones) < minimum:
+    derived_elsewhere = cfg.cloud is Cloud.AWS or (cfg.cloud is Cloud.AZURE and not zones) or (
+        cfg.cloud is Cloud.GCP and regions.gcp_zone_names(cfg.region) is None)
+    if (explicit or not derived_elsewhere) and len(zones) < minimum:
         out.append(Problem(path="zones", message=f"needs at least {minimum} zones in {cfg.size.value} "
                            f"(given: {len(zones)})"))
-    for i, zone in enumerate(zones):
+    known = regions.gcp_zone_names(cfg.region) if cfg.cloud is Cloud.GCP else None
+    for i, zone in enumerate(zones if explicit else []):
         ok = {
-            Cloud.AWS: zone.startswith(cfg.region) and len(zone) == len(cfg.region) + 1,
-            Cloud.GCP: zone.startswith(cfg.region + "-") and len(zone) == len(cfg.region) + 2,
-            Cloud.AZURE: zone in {"1", "2", "3"},
+            Cloud.AWS: re.fullmatch(re.escape(cfg.region) + "[a-z]", zone) is not None,
+            Cloud.GCP: zone in known if known is not None else re.fullmatch(
+                re.escape(cfg.region) + "-[a-z]", zone) is not None,
+            Cloud.AZURE: zone in regions.AZURE_ZONES,
         }[cfg.cloud]
         if not ok:
-            out.append(Problem(path=f"zones[{i}]", message=f"{zone!r} is not a zone of {cfg.region}"))
+            choices = f"; one of {', '.join(known)}" if known else ""
+            out.append(Problem(path=f"zones[{i}]", message=f"{given(zone)} is not a zone of {cfg.region}{choices}"))
     return out
 
 
@@ -311,11 +361,16 @@ def warnings(cfg: DataPlaneConfig, today: dt.date) -> list[str]:
     state, message = release_freshness(cfg.release, today)
     if state in ("stale", "expired") and message:
         out.append(message)
-    for flag in ("danger_disable_deletion_protection", "danger_skip_final_snapshot", "danger_allow_stale_release"):
-        if getattr(cfg, flag):
-            out.append(f"{flag} is true: {DataPlaneConfig.model_fields[flag].description}")
+    out += production.danger_warnings(cfg)
     if cfg.production and not conformance.prefers_arm(cfg.cloud, cfg.size, cfg.sizing):
         out.append("Brainstore readers are not on ARM; the seed recommends ARM for production")
     if not cfg.telemetry.enabled:
         out.append("telemetry is off: Braintrust cannot see health or indexing lag of this data plane")
+    if cfg.cloud is not Cloud.AWS:
+        from components.kubernetes.values import kubernetes_labels
+
+        dropped = kubernetes_labels(cfg.tags)[1]
+        if dropped:
+            out.append(f"tags {', '.join(given(k) for k in dropped)} are not valid Kubernetes labels: they are set "
+                       "on cloud resources but not on the Kubernetes objects")
     return out

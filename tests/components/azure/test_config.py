@@ -185,10 +185,9 @@ def test_longest_deployment_name_fits_azure_limits_and_one_more_is_rejected() ->
 @pytest.mark.parametrize("ceiling", [256, 512, 16384])
 def test_a_ceiling_azure_cannot_enforce_is_refused_naming_the_key(ceiling: int) -> None:
     """Autogrow has no ceiling on Azure (API version of azure-native 3.29.0): a silently ignored
-    max_storage_gb is refused before any resource."""
-    cfg = stack_config("azure-staging", mutate=_with(["postgres"], {"max_storage_gb": ceiling}))
+    max_storage_gb is refused by config validation, before any resource."""
     with pytest.raises(ConfigError) as error:
-        build_config(cfg)
+        stack_config("azure-staging", mutate=_with(["postgres"], {"max_storage_gb": ceiling}))
     assert "postgres.max_storage_gb" in error.value.paths
     assert "storage_gb (128)" in str(error.value)
 
