@@ -36,3 +36,10 @@ HEALTH_CHECK_RANGES: tuple[str, ...] = register(
     "https://cloud.google.com/load-balancing/docs/health-check-concepts",
     Check.DOCS,
 )
+
+# With ephemeral storage on local SSD, GKE puts the kubelet's directory (emptyDirs), container images and pod
+# logs on it: the Brainstore cache emptyDir shares the local SSD with them (components/kubernetes/shapes.py).
+GKE_LOCAL_SSD_EPHEMERAL_PATHS: tuple[str, ...] = register(
+    "gcp.gke.local_ssd_ephemeral_paths", ("/var/lib/kubelet", "/var/log/pods", "/var/lib/containerd"),
+    "https://cloud.google.com/kubernetes-engine/docs/concepts/local-ssd", Check.DOCS,
+)
