@@ -53,3 +53,13 @@ CACHE_EMPTYDIR_SIZE_LIMIT = register(
     f"{HELM}/braintrust/templates/brainstore-reader-deployment.yaml:159-177 ; {HELM}/braintrust/values.yaml:340-344",
     Check.UPSTREAM,
 )
+
+# The Redis TLS sidecar: Envoy's official distroless image, published by the Envoy project on Docker Hub
+# (docker.io/envoyproxy/envoy; runs as uid 65532, multi-arch). Envoy Gateway 1.9 moved its default proxy to
+# this tag. No official source we could read offline publishes the tag's digest, so the default pins the
+# tag and kubernetes.redis_tls_proxy.image_digest pins the digest (docs/kubernetes.md).
+REDIS_TLS_PROXY_IMAGE = register(
+    "kubernetes.redis_tls_proxy.image", "docker.io/envoyproxy/envoy:distroless-v1.39.1",
+    "https://github.com/envoyproxy/gateway/pull/9856 ; https://github.com/envoyproxy/envoy/releases#release-v1.39.1",
+    Check.DOCS, note="tag only: the digest is a config value (residual risk until set)",
+)

@@ -112,6 +112,10 @@ class ApiServiceAccount(_Values):
 
 class ApiValues(_Values):
     replicas: int = Field(ge=1)
+    # URL security (SSRF): the chart puts these into the API's (and AI gateway's) ConfigMap.
+    unsafe_url_request_mode: Literal["reject", "proxy", "warn", "off"]
+    url_security_dns_servers: str | None = None
+    url_security_allow_cidrs: str | None = None
     image: ImageValues
     resources: ResourcesValues
     node_memory_percent: str = Field(pattern=r"^\d{2}$")

@@ -12,6 +12,9 @@ What we set and why (docs/kubernetes.md explains it for users):
 * Staging runs one combined reader/writer (seed "testing" column): the writer Deployment is scaled to
   0, the reader is switched out of reader-only mode and the API's writer URL points at the reader.
   Without fast readers the API's fast-reader URL points at the readers (the chart always sets it).
+* URL security: user-supplied URLs that resolve to private, loopback, link-local or metadata addresses
+  are rejected (``api.unsafeUrlRequestMode: reject``; Braintrust's own default only warns), with the
+  resolvers and allowed ranges from ``cfg.kubernetes.url_security``.
 * Hardening the chart allows: seccomp RuntimeDefault, no privilege escalation, all capabilities
   dropped, read-only root filesystem with a sized /tmp (as in Braintrust's CEL-compliant example).
 * Redis with a private server CA (Memorystore): a TLS sidecar in every API and Brainstore pod
@@ -265,6 +268,7 @@ def _api(args: WorkloadsArgs) -> dict[str, Any]:
     env: list[dict[str, Any]] = []
     out: dict[str, Any] = {
         "replicas": size.replicas,
+        **args.url_security.chart_values(),
         "image": {"tag": args.release.api_tag},
         "resources": {
             "requests": {"cpu": shape.cpu, "memory": shape.memory},

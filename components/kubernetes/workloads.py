@@ -127,6 +127,10 @@ class Workloads(pulumi.ComponentResource):
             # Pods referencing a missing Secret sit in CreateContainerConfigError until the await times out.
             chart_deps.append(secret)
         proxied = redis_tls.tls_proxy_redis(args)
+        if proxied is not None and "@sha256:" not in args.redis_tls_proxy_image:
+            pulumi.log.warn(f"the Redis TLS sidecar image {args.redis_tls_proxy_image} is pinned by tag only; pin "
+                            "its digest with kubernetes.redis_tls_proxy.image_digest (docs/kubernetes.md)",
+                            resource=self)
         if proxied is not None and proxied.ca_certificate is not None:
             # The Redis server's CA for the TLS sidecars (public, not a credential: a plain value). A
             # Secret rather than a ConfigMap so it shares the access rules of the connection secrets.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 from typing import Any
 
 import kubernetes_validate
@@ -171,8 +172,11 @@ def test_a_ca_without_tls_an_empty_ca_and_an_unpinned_image_are_refused():
     empty = dataclasses.replace(secrets, redis=dataclasses.replace(secrets.redis, ca_certificate=""))
     with pytest.raises(ValueError, match="ca_certificate is empty"):
         b.args_for(stack_config("gcp-production"), secrets=empty)
-    with pytest.raises(ValueError, match="must be pinned by digest"):
-        _args(redis_tls_proxy_image="docker.io/envoyproxy/envoy:distroless-v1.39.1")
+    for unpinned in ("docker.io/envoyproxy/envoy", "docker.io/envoyproxy/envoy:latest"):
+        with pytest.raises(ValueError, match="names no version"):
+            _args(redis_tls_proxy_image=unpinned)
+    digest = "sha256:" + "ab" * 32
+    assert _args(redis_tls_proxy_image=f"docker.io/envoyproxy/envoy@{digest}").redis_tls_proxy_image.endswith(digest)
 
 
 def test_existing_callers_without_the_new_fields_keep_working():
@@ -199,3 +203,17 @@ def test_sidecar_and_volume_are_valid_kubernetes(version: str):
     broken["spec"]["containers"][1]["lifecycle"]["preStop"]["sleep"] = {"second": 15}
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate(broken, version, strict=True)
+
+
+@pytest.mark.parametrize(("image", "warned"), [
+    (REDIS_TLS_PROXY_IMAGE, True),
+    (f"{REDIS_TLS_PROXY_IMAGE}@sha256:{'cd' * 32}", False),
+])
+def test_a_sidecar_image_without_digest_is_flagged_at_deploy(caplog: pytest.LogCaptureFixture, image: str,
+                                                             warned: bool):
+    args = _args(redis_tls_proxy_image=image)
+    fields = {f.name: getattr(args, f.name) for f in dataclasses.fields(args)}
+    with caplog.at_level(logging.WARNING):
+        build("gcp-production", fields=fields)
+    messages = [r.getMessage() for r in caplog.records if "pinned by tag only" in r.getMessage()]
+    assert bool(messages) is warned, messages
