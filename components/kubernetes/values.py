@@ -18,7 +18,8 @@ What we set and why (docs/kubernetes.md explains it for users):
 * Hardening the chart allows: seccomp RuntimeDefault, no privilege escalation, all capabilities
   dropped, read-only root filesystem with a sized /tmp (as in Braintrust's CEL-compliant example).
 * Redis with a private server CA (Memorystore): a TLS sidecar in every API and Brainstore pod
-  (``extraContainers``/``extraVolumes``, see ``redis_tls``); Brainstore pods are sized around it.
+  (``extraContainers``/``extraVolumes``, turned into a native sidecar by a transform on the chart, see
+  ``redis_tls``); Brainstore pods are sized around it.
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@ Children, in dependency order:
 1. our Namespace, with Pod Security admission labels (the chart's own namespace template stays off);
 2. the `braintrust-secrets` Secret (non-Azure mode) — the chart references it but never creates it —
    and, for a Redis whose certificate a private CA signs, `braintrust-redis-ca` for the TLS sidecars;
-3. the pinned official chart (``helm.v4.Chart``), waiting on the Secret and on ``chart_depends_on``;
+3. the pinned official chart (``helm.v4.Chart``), waiting on the Secret and on ``chart_depends_on``, with
+   a transform that makes the Redis TLS sidecar a native sidecar (v4 charts accept Pulumi transforms on
+   their rendered objects);
 4. PodDisruptionBudgets for the API and the (fast) readers, which the chart lacks;
 5. NetworkPolicies: ingress denied by default, the API open on its port, Brainstore reachable only
    from the API and Brainstore pods (enforced where the cluster runs a policy engine: GKE Dataplane V2,
@@ -151,7 +153,12 @@ class Workloads(pulumi.ComponentResource):
             name=RELEASE_NAME,
             namespace=ns,
             values=values,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=chart_deps),
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=chart_deps,
+                # The chart has no init-container hook: its rendered Deployments get the Redis TLS
+                # sidecar as a native sidecar this way (redis_tls.py).
+                transforms=[redis_tls.native_sidecar] if proxied is not None else None,
+            ),
         )
 
         self._disruption_budget(name, "api", API_NAME, ns, labels)

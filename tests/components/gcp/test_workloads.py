@@ -106,8 +106,10 @@ def test_every_pod_reaches_memorystore_through_the_verifying_sidecar(stack: Harn
         (sidecar,) = pod["extraContainers"]
         assert sidecar["image"] == REDIS_TLS_PROXY_IMAGE, name  # the stack files pin no digest (yet)
         bootstrap = json.loads(sidecar["args"][sidecar["args"].index("--config-yaml") + 1])
-        (listener,) = bootstrap["static_resources"]["listeners"]
-        assert listener["address"]["socket_address"] == {"address": "127.0.0.1", "port_value": 6379}
+        listeners = {listener["name"]: listener for listener in bootstrap["static_resources"]["listeners"]}
+        assert set(listeners) == {"redis", "health"}
+        assert listeners["redis"]["address"]["socket_address"] == {"address": "127.0.0.1", "port_value": 6379}
+        assert sidecar["restartPolicy"] == "Always" and "startupProbe" in sidecar  # moved to initContainers
         (cluster,) = bootstrap["static_resources"]["clusters"]
         (endpoint,) = cluster["load_assignment"]["endpoints"][0]["lb_endpoints"]
         assert endpoint["endpoint"]["address"]["socket_address"] == {"address": "10.100.1.4", "port_value": 6378}
