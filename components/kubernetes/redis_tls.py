@@ -239,7 +239,7 @@ def native_sidecar(args: pulumi.ResourceTransformArgs) -> pulumi.ResourceTransfo
     new_template = {**template, "spec": pod}
     new_spec = {**spec, "template": _same_secrecy(spec.get("template"), new_template)}
     props["spec"] = _same_secrecy(props.get("spec"), new_spec)
-    return pulumi.ResourceTransformResult(props=props, opts=args.opts)
+    return pulumi.ResourceTransformResult(props, args.opts)  # options unchanged (a result, not a resource)
 
 
 def _same_secrecy(original: Any, value: Any) -> Any:
