@@ -28,6 +28,7 @@ from .azure import postgres_storage_problems as azure_postgres_storage_problems
 from .common import Cloud, DnsLabel, Problem, Size, StrictModel, UniqueSuffix, given
 from .gcp import GcpConfig
 from .gcp import ingress_problems as gcp_ingress_problems
+from .kubernetes import KubernetesConfig
 from .release import ReleaseConfig, release_freshness
 from .sizing import (
     ApiOverride,
@@ -95,6 +96,9 @@ class DataPlaneConfig(StrictModel):
     aws: AwsConfig | None = Field(default=None, description="AWS settings (cloud: aws).")
     gcp: GcpConfig | None = Field(default=None, description="GCP settings (cloud: gcp).")
     azure: AzureConfig | None = Field(default=None, description="Azure settings (cloud: azure).")
+    kubernetes: KubernetesConfig = Field(
+        default_factory=KubernetesConfig, description="Braintrust services on GKE/AKS (cloud: gcp or azure)."
+    )
     danger_disable_deletion_protection: bool = Field(
         default=False,
         description="DANGER: turn off `protect` and cloud deletion protection on stateful resources.",

@@ -13,6 +13,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from components.config.gcp import GcpClusterConfig
+from components.facts import gcp as gcp_facts
 
 from .node_pools import GKE_TAINT_EFFECT, PoolSpec, initial_nodes_per_zone
 
@@ -137,8 +138,10 @@ class Cluster(pulumi.ComponentResource):
             ),
             gateway_api_config=gcp.container.ClusterGatewayApiConfigArgs(channel="CHANNEL_STANDARD")
             if args.gateway_api else None,
+            # Workload configuration auditing stays on; GKE no longer offers vulnerability scanning on
+            # Standard (every scanning mode is Deprecated in the v1 API), so it is off explicitly.
             security_posture_config=gcp.container.ClusterSecurityPostureConfigArgs(
-                mode="BASIC", vulnerability_mode="VULNERABILITY_BASIC"
+                mode=gcp_facts.GKE_SECURITY_POSTURE_MODE, vulnerability_mode=gcp_facts.GKE_VULNERABILITY_MODE
             ),
             logging_config=gcp.container.ClusterLoggingConfigArgs(
                 enable_components=["SYSTEM_COMPONENTS", "WORKLOADS"]

@@ -1,7 +1,7 @@
 """`braintrust:gcp:DataPlane`: every GCP tier, wired in dependency order, for one stack.
 
 Order matters only where GCP needs it and is stated with ``depends_on`` (never left to chance):
-APIs -> (network, key + service-agent grants) -> (Cloud SQL, Memorystore) after private service access,
+APIs -> (project lookup, network, key + service-agent grants) -> (Cloud SQL, Memorystore) after private service access,
 (buckets, cluster) after the grants -> identities after the cluster's identity pool -> workloads after
 node pools and IAM -> the public endpoint after the workloads' namespace.
 """
@@ -78,11 +78,12 @@ class GcpDataPlane(pulumi.ComponentResource):
         node_tag = f"{dn}-gke-node"
         child = pulumi.ResourceOptions(parent=self)
 
-        project_info = gcp.organizations.get_project_output(
-            project_id=project, opts=pulumi.InvokeOutputOptions(parent=self)
-        )
         services = ProjectServices(f"{dn}-apis", ProjectServicesArgs(project_id=project), opts=child)
         apis = services.after
+        # The lookup calls Cloud Resource Manager, which a fresh project has off until the stack enables it.
+        project_info = gcp.organizations.get_project_output(
+            project_id=project, opts=pulumi.InvokeOutputOptions(parent=self, depends_on=apis)
+        )
         network = Network(f"{dn}-network", NetworkArgs(
             deployment_name=dn, project_id=project, region=region, config=gcp_cfg.network,
             node_tag=node_tag, labels=labels, after=apis,
@@ -164,6 +165,8 @@ class GcpDataPlane(pulumi.ComponentResource):
                 ),
                 labels=labels,
                 chart_depends_on=[*node_pools.values(), *identities.bindings],
+                redis_tls_proxy_image=cfg.kubernetes.redis_tls_proxy.reference,
+                url_security=cfg.kubernetes.url_security,
             ),
         ), opts=child)
         endpoint = Endpoint(f"{dn}-endpoint", EndpointArgs(

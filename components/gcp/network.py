@@ -14,11 +14,16 @@ import pulumi
 import pulumi_gcp as gcp
 
 from components.config.gcp import GcpNetworkConfig
+from components.facts.gcp import HEALTH_CHECK_RANGES
+from components.facts.kubernetes import KUBE_PROXY_HEALTHZ_PORT
+from components.kubernetes.values import API_PORT
 
 PODS_RANGE = "pods"
 SERVICES_RANGE = "services"
-# Google Front End / health-check source ranges (load balancer probes reach nodes from these).
-HEALTH_CHECK_RANGES = ("35.191.0.0/16", "130.211.0.0/22")
+# What Google's probe ranges reach on the nodes (and the pod IPs they host): the API's serving port (NEG
+# health checks and GFE traffic of the public Gateway; the internal LB's backends) and kube-proxy's health
+# port, which the internal passthrough LB probes on every node (externalTrafficPolicy Cluster).
+HEALTH_CHECKED_PORTS = (API_PORT, KUBE_PROXY_HEALTHZ_PORT)
 
 
 @dataclass(frozen=True)
@@ -152,10 +157,11 @@ class Network(pulumi.ComponentResource):
         })
 
     def _firewall(self, name: str, args: NetworkArgs, vpc: gcp.compute.Network) -> None:
-        """Minimal and explicit: health checks in, everything else denied (and logged).
+        """Minimal and explicit: health checks in on the probed ports only, everything else denied (logged).
 
         GKE adds its own rules for node-to-node, pod and control-plane traffic and for the load balancers
-        it creates; these two only make the default posture visible and auditable.
+        it creates (priority 1000, cloud.google.com/kubernetes-engine/docs/concepts/firewall-rules); these
+        two only make the default posture visible and auditable, so they must not open more than those.
         """
         dn = args.deployment_name
         child = pulumi.ResourceOptions(parent=self, depends_on=list(args.after))
@@ -168,8 +174,8 @@ class Network(pulumi.ComponentResource):
             priority=1000,
             source_ranges=list(HEALTH_CHECK_RANGES),
             target_tags=[args.node_tag],
-            allows=[gcp.compute.FirewallAllowArgs(protocol="tcp")],
-            description="Google load balancer health checks to GKE nodes",
+            allows=[gcp.compute.FirewallAllowArgs(protocol="tcp", ports=[str(p) for p in HEALTH_CHECKED_PORTS])],
+            description="Google load balancer health checks and proxies to the API port and kube-proxy health",
             log_config=gcp.compute.FirewallLogConfigArgs(metadata="EXCLUDE_ALL_METADATA"),
             opts=child,
         )

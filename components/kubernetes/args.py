@@ -79,7 +79,9 @@ from typing import Literal
 import pulumi
 
 from components.config.access import OrgConfig, TelemetryConfig
+from components.config.kubernetes import UrlSecurityConfig, image_reference_problem
 from components.config.release import ReleaseConfig
+from components.facts import kubernetes as k8s_facts
 from components.sizing.model import Sizing
 
 # ----- facts of the chart (braintrustdata/helm, braintrust/values.yaml) shared with the cloud components -----
@@ -110,15 +112,11 @@ ROLLOUT_SPARE_NODES = 1
 # Node labels the managed clusters put on every node of a pool.
 GKE_POOL_LABEL = "cloud.google.com/gke-nodepool"
 AKS_POOL_LABEL = "kubernetes.azure.com/agentpool"
-# Envoy's official distroless image (multi-arch index digest; runs as uid 65532): the Redis TLS sidecar.
-# Tag and digest cross-checked in several independent public pins of docker.io/envoyproxy/envoy.
-REDIS_TLS_PROXY_IMAGE = (
-    "docker.io/envoyproxy/envoy:distroless-v1.39.1"
-    "@sha256:eb2c01c13125d1629637cb4e4cce7207009fb7cc2c8027f9742758549d15b6f4"
-)
+# Envoy's official distroless image (runs as uid 65532): the Redis TLS sidecar. Pinned by tag; the digest is
+# a config value (kubernetes.redis_tls_proxy.image_digest), see components/facts/kubernetes.py.
+REDIS_TLS_PROXY_IMAGE = k8s_facts.REDIS_TLS_PROXY_IMAGE
 
 _DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
-_IMAGE_BY_DIGEST = re.compile(r"^[^@\s]+@sha256:[0-9a-f]{64}$")
 
 
 class CloudMode(StrEnum):
@@ -329,9 +327,12 @@ class WorkloadsArgs:
     locks_backend: Literal["objectStorage", "redis"] = "objectStorage"
     # Resources the chart's pods need before they start (node pools, IAM/WI bindings, KV secrets, CSI addon).
     chart_depends_on: Sequence[pulumi.Resource] = ()
-    # The Redis TLS sidecar's image (used only with RedisConnection.ca_certificate); override it with a
-    # mirror of the same digest where nodes cannot pull from Docker Hub.
+    # The Redis TLS sidecar's image (used only with RedisConnection.ca_certificate): a version tag and/or a
+    # sha256 digest (cfg.kubernetes.redis_tls_proxy.reference); a mirror where nodes cannot pull Docker Hub.
     redis_tls_proxy_image: str = REDIS_TLS_PROXY_IMAGE
+    # SSRF protection for user-supplied URLs (cfg.kubernetes.url_security); the default rejects URLs that
+    # resolve into private, loopback, link-local or metadata addresses.
+    url_security: UrlSecurityConfig = field(default_factory=UrlSecurityConfig)
 
     def __post_init__(self) -> None:
         problems = args_problems(self)
@@ -383,8 +384,9 @@ def args_problems(args: WorkloadsArgs) -> list[str]:
             problems.append("secrets.redis.ca_certificate is set but tls is off; a CA only applies with TLS")
         if redis.ca_certificate == "":
             problems.append("secrets.redis.ca_certificate is empty (pass the server CA PEM, or None)")
-    if not _IMAGE_BY_DIGEST.match(args.redis_tls_proxy_image):
-        problems.append(f"redis_tls_proxy_image {args.redis_tls_proxy_image!r} must be pinned by digest (@sha256:...)")
+    image_problem = image_reference_problem(args.redis_tls_proxy_image)
+    if image_problem:
+        problems.append(f"redis_tls_proxy_image: {image_problem}")
     return problems
 
 

@@ -97,6 +97,7 @@ class TmpVolume(_Values):
 
 class CacheVolume(_Values):
     size: str  # ACStor ephemeral PVC size on Azure; ephemeral-storage request on Autopilot
+    size_limit: str | None = None  # the cache emptyDir's sizeLimit (every cloud but Azure with ACStor)
 
 
 class DeploymentAnnotations(_Values):
@@ -111,6 +112,10 @@ class ApiServiceAccount(_Values):
 
 class ApiValues(_Values):
     replicas: int = Field(ge=1)
+    # URL security (SSRF): the chart puts these into the API's (and AI gateway's) ConfigMap.
+    unsafe_url_request_mode: Literal["reject", "proxy", "warn", "off"]
+    url_security_dns_servers: str | None = None
+    url_security_allow_cidrs: str | None = None
     image: ImageValues
     resources: ResourcesValues
     node_memory_percent: str = Field(pattern=r"^\d{2}$")
@@ -148,12 +153,13 @@ class BrainstoreRoleValues(_Values):
 
     @model_validator(mode="after")
     def _cache_fits_volume(self) -> BrainstoreRoleValues:
-        cache, volume = parse_gib(self.object_store_cache_file_size), parse_gib(self.volume.size)
-        if cache >= volume:
-            raise ValueError(
-                f"objectStoreCacheFileSize {self.object_store_cache_file_size} must be smaller than the cache "
-                f"volume {self.volume.size} (Brainstore would fill the disk and the pod would be evicted)"
-            )
+        cache = parse_gib(self.object_store_cache_file_size)
+        for bound in (self.volume.size, self.volume.size_limit):
+            if bound is not None and cache >= parse_gib(bound):
+                raise ValueError(
+                    f"objectStoreCacheFileSize {self.object_store_cache_file_size} must be smaller than the cache "
+                    f"volume {bound} (Brainstore would fill the disk and the pod would be evicted)"
+                )
         return self
 
 
@@ -187,4 +193,8 @@ class ChartValues(_Values):
         mine, other = (google, azure) if self.cloud == "google" else (azure, google)
         if None in mine or other != (None, None):
             raise ValueError(f"cloud {self.cloud} needs exactly its own cloud and objectStorage sections")
+        roles = (self.brainstore.reader, self.brainstore.fastreader, self.brainstore.writer)
+        if self.cloud == "azure" and any(r.volume.size_limit for r in roles):
+            raise ValueError("volume.sizeLimit has no effect on Azure (the cache is an Azure Container Storage "
+                             "volume, not an emptyDir); size it with volume.size")
         return self

@@ -6,9 +6,12 @@ minus a budget for the DaemonSets every node runs (CNI, CSI drivers, metadata/lo
 Key Vault and Azure Container Storage drivers). Requests equal limits (Guaranteed QoS: no eviction
 under node memory pressure, no CPU throttling surprises).
 
-The cache lives on the node's local NVMe: the Kubernetes-usable volume is ``VOLUME_SHARE`` of the raw
-NVMe (the rest absorbs the kubelet's disk-pressure eviction threshold, images, logs and /tmp); the
-object-store cache gets ``cache_fraction`` of that volume, so it can never exceed it.
+The cache lives on the node's local NVMe. At most ``VOLUME_SHARE`` of it is usable (the kubelet evicts
+pods when less than 10% of the node filesystem is free). On AKS the cache is its own Azure Container
+Storage volume on the NVMe pool and gets all of that. On GKE the local SSD is the node's whole ephemeral
+storage (kubelet state, container images, pod logs and /tmp live there too), so the cache volume is what
+is left after ``GKE_NODE_DISK_BUDGET_GIB`` and /tmp; it becomes the emptyDir's ``sizeLimit``. The
+object-store cache gets ``cache_fraction`` of the volume, so it can never exceed it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import math
 from dataclasses import dataclass
 
 from components.config.common import Cloud
+from components.facts import kubernetes as k8s_facts
 from components.sizing import skus
 from components.sizing.model import ApiSize, BrainstoreRoleSize, NodePoolSize
 
@@ -29,9 +33,13 @@ DAEMONSET_CPU_MILLIS = 1000
 DAEMONSET_MEMORY_MIB = 2048
 EVICTION_HARD_MIB = 100  # memory.available<100Mi on both GKE and AKS
 AKS_MAX_PODS = 250  # Azure CNI Overlay default; the kube-reserved memory formula scales with it
-VOLUME_SHARE = 0.90  # of raw local NVMe usable for the cache volume (GKE evicts at nodefs < 10% free)
+VOLUME_SHARE = 1 - k8s_facts.NODEFS_EVICTION_SHARE  # of raw local NVMe usable at all (nodefs.available<10%)
 CPU_STEP_MILLIS = 500
 TMP_VOLUME_GIB = 8  # /tmp emptyDir for Brainstore (read-only root filesystem)
+# Our budget for the rest of a GKE node's local SSD (gcp_facts.GKE_LOCAL_SSD_EPHEMERAL_PATHS live there):
+# container images of the node's pods and DaemonSets (a few GiB), rotated pod logs and kubelet state, with
+# a wide margin. Read-only root filesystems keep writable layers near zero.
+GKE_NODE_DISK_BUDGET_GIB = 50
 
 
 @dataclass(frozen=True)
@@ -154,13 +162,22 @@ def brainstore_role_shape(mode: CloudMode, role: BrainstoreRoleSize, cache_fract
     )
     if pod.cpu_millis <= 0 or pod.memory_mib <= 0:
         raise ValueError(f"{role.sku} is too small to host a Brainstore pod next to the system pods")
-    local_gib = sku.local_nvme_gb / skus.GIB_TO_GB
-    volume = math.floor(local_gib * VOLUME_SHARE)
+    volume = cache_volume_gib(mode, sku)
     cache = math.floor(volume * cache_fraction)
     return BrainstoreRoleShape(
         replicas=role.count, sku=role.sku, arch=sku.arch or skus.Arch.X86_64, pod=pod,
         volume_gib=volume, cache_gib=cache,
     )
+
+
+def cache_volume_gib(mode: CloudMode, sku: skus.Sku) -> int:
+    """The Brainstore cache volume on a node of ``sku`` (see the module docstring)."""
+    usable = math.floor(sku.local_nvme_gb / skus.GIB_TO_GB * VOLUME_SHARE)
+    if mode is CloudMode.GOOGLE:
+        usable -= GKE_NODE_DISK_BUDGET_GIB + TMP_VOLUME_GIB
+    if usable <= 0:
+        raise ValueError(f"{sku.name}'s local NVMe is too small for a Brainstore cache")
+    return usable
 
 
 def api_shape(api: ApiSize) -> PodShape:

@@ -4,17 +4,22 @@ What we set and why (docs/kubernetes.md explains it for users):
 
 * ``global.namespace`` = the install namespace: the chart builds the API's Brainstore URLs from it.
 * ``brainstore.locksBackend: objectStorage`` for new installs; no-PG/WAL settings keep chart defaults.
-* Sizes from ``cfg.sizing`` through ``shapes`` (pods sized to their dedicated nodes, cache on NVMe).
+* Sizes from ``cfg.sizing`` through ``shapes`` (pods sized to their dedicated nodes, cache on NVMe; on
+  GKE the cache emptyDir gets a ``sizeLimit`` that fits the node's local SSD).
 * Placement: each Brainstore role on its pool (nodeSelector + tolerations, arm64 toleration on ARM),
   required anti-affinity on hostname across *all* Brainstore pods (seed: one pod per node), readers
   and fast readers preferring distinct zones in production; API on the services pool, spread too.
 * Staging runs one combined reader/writer (seed "testing" column): the writer Deployment is scaled to
   0, the reader is switched out of reader-only mode and the API's writer URL points at the reader.
   Without fast readers the API's fast-reader URL points at the readers (the chart always sets it).
+* URL security: user-supplied URLs that resolve to private, loopback, link-local or metadata addresses
+  are rejected (``api.unsafeUrlRequestMode: reject``; Braintrust's own default only warns), with the
+  resolvers and allowed ranges from ``cfg.kubernetes.url_security``.
 * Hardening the chart allows: seccomp RuntimeDefault, no privilege escalation, all capabilities
   dropped, read-only root filesystem with a sized /tmp (as in Braintrust's CEL-compliant example).
 * Redis with a private server CA (Memorystore): a TLS sidecar in every API and Brainstore pod
-  (``extraContainers``/``extraVolumes``, see ``redis_tls``); Brainstore pods are sized around it.
+  (``extraContainers``/``extraVolumes``, turned into a native sidecar by a transform on the chart, see
+  ``redis_tls``); Brainstore pods are sized around it.
 """
 
 from __future__ import annotations
@@ -264,6 +269,7 @@ def _api(args: WorkloadsArgs) -> dict[str, Any]:
     env: list[dict[str, Any]] = []
     out: dict[str, Any] = {
         "replicas": size.replicas,
+        **args.url_security.chart_values(),
         "image": {"tag": args.release.api_tag},
         "resources": {
             "requests": {"cpu": shape.cpu, "memory": shape.memory},
@@ -325,7 +331,7 @@ def _brainstore(args: WorkloadsArgs) -> dict[str, Any]:
                 "limits": {"cpu": shape.pod.cpu_limit, "memory": shape.pod.memory_limit},
             },
             "objectStoreCacheFileSize": f"{shape.cache_gib}Gi",
-            "volume": {"size": f"{shape.volume_gib}Gi"},
+            "volume": _cache_volume(args, shape.volume_gib),
             "nodeSelector": _node_selector(args, role_placement, shape.arch),
             "tolerations": _tolerations(args, role_placement, shape.arch),
             "affinity": _brainstore_affinity(BRAINSTORE_NAMES[key], spread),
@@ -335,6 +341,17 @@ def _brainstore(args: WorkloadsArgs) -> dict[str, Any]:
         }
         _with_sidecar(out[key], sidecar)
     return out
+
+
+def _cache_volume(args: WorkloadsArgs, volume_gib: int) -> dict[str, Any]:
+    """``size`` sizes Azure's ephemeral NVMe volume (and Autopilot's storage request); on GKE the chart
+    renders an emptyDir on the node's local SSD whose only bound is ``sizeLimit`` (the kubelet evicts the
+    pod past it instead of letting the cache fill the node's disk). With Azure Container Storage the chart
+    renders no emptyDir, so there is nothing to limit."""
+    size = f"{volume_gib}Gi"
+    if args.cloud is CloudMode.GOOGLE:
+        return {"size": size, "sizeLimit": size}
+    return {"size": size}
 
 
 def _brainstore_identity(args: WorkloadsArgs) -> dict[str, Any]:

@@ -5,7 +5,9 @@ Children, in dependency order:
 1. our Namespace, with Pod Security admission labels (the chart's own namespace template stays off);
 2. the `braintrust-secrets` Secret (non-Azure mode) — the chart references it but never creates it —
    and, for a Redis whose certificate a private CA signs, `braintrust-redis-ca` for the TLS sidecars;
-3. the pinned official chart (``helm.v4.Chart``), waiting on the Secret and on ``chart_depends_on``;
+3. the pinned official chart (``helm.v4.Chart``), waiting on the Secret and on ``chart_depends_on``, with
+   a transform that makes the Redis TLS sidecar a native sidecar (v4 charts accept Pulumi transforms on
+   their rendered objects);
 4. PodDisruptionBudgets for the API and the (fast) readers, which the chart lacks;
 5. NetworkPolicies: ingress denied by default, the API open on its port, Brainstore reachable only
    from the API and Brainstore pods (enforced where the cluster runs a policy engine: GKE Dataplane V2,
@@ -127,6 +129,10 @@ class Workloads(pulumi.ComponentResource):
             # Pods referencing a missing Secret sit in CreateContainerConfigError until the await times out.
             chart_deps.append(secret)
         proxied = redis_tls.tls_proxy_redis(args)
+        if proxied is not None and "@sha256:" not in args.redis_tls_proxy_image:
+            pulumi.log.warn(f"the Redis TLS sidecar image {args.redis_tls_proxy_image} is pinned by tag only; pin "
+                            "its digest with kubernetes.redis_tls_proxy.image_digest (docs/kubernetes.md)",
+                            resource=self)
         if proxied is not None and proxied.ca_certificate is not None:
             # The Redis server's CA for the TLS sidecars (public, not a credential: a plain value). A
             # Secret rather than a ConfigMap so it shares the access rules of the connection secrets.
@@ -147,7 +153,12 @@ class Workloads(pulumi.ComponentResource):
             name=RELEASE_NAME,
             namespace=ns,
             values=values,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=chart_deps),
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=chart_deps,
+                # The chart has no init-container hook: its rendered Deployments get the Redis TLS
+                # sidecar as a native sidecar this way (redis_tls.py).
+                transforms=[redis_tls.native_sidecar] if proxied is not None else None,
+            ),
         )
 
         self._disruption_budget(name, "api", API_NAME, ns, labels)

@@ -3,8 +3,13 @@ the chart values' nodeSelectors and tolerations."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import googleapiclient
 import pytest
 
+from components.facts import gcp as gcp_facts
 from components.gcp.node_pools import GKE_TAINT_EFFECT, local_ssd_count, pool_specs
 from components.kubernetes.args import GKE_POOL_LABEL
 from tests.support.harness import Harness
@@ -138,3 +143,26 @@ def test_initial_nodes_never_exceed_the_autoscaler_maximum(stack: Harness) -> No
         total = pool["initialNodeCount"] * zones
         assert total <= pool["autoscaling"]["totalMaxNodeCount"], name
     assert _pools(stack)["system"]["initialNodeCount"] >= 1  # kube-system has somewhere to run at once
+
+
+def _container_enum(schema: str, field: str) -> dict[str, str]:
+    """Members of a GKE v1 API enum -> their descriptions (Google's discovery document, pinned package)."""
+    path = Path(googleapiclient.__file__).parent / "discovery_cache" / "documents" / "container.v1.json"
+    prop = json.loads(path.read_text())["schemas"][schema]["properties"][field]
+    return dict(zip(prop["enum"], prop["enumDescriptions"], strict=True))
+
+
+@pytest.mark.parametrize("field", ["mode", "vulnerabilityMode"])  # provider and API spell them alike
+def test_security_posture_uses_supported_api_values(stack: Harness, field: str) -> None:
+    """A deprecated ("no longer supported") posture value can fail cluster creation."""
+    value = stack.one(CLUSTER).inputs["securityPostureConfig"][field]
+    members = _container_enum("SecurityPostureConfig", field)
+    assert value in members
+    assert not members[value].startswith("Deprecated"), f"{field}={value}: {members[value]}"
+    assert not value.endswith("_UNSPECIFIED")
+
+
+def test_security_posture_keeps_configuration_auditing(stack: Harness) -> None:
+    posture = stack.one(CLUSTER).inputs["securityPostureConfig"]
+    assert posture == {"mode": gcp_facts.GKE_SECURITY_POSTURE_MODE, "vulnerabilityMode": "VULNERABILITY_DISABLED"}
+    assert posture["mode"] == "BASIC"  # workload configuration auditing stays on

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from components.facts import gcp as gcp_facts
+from components.facts import kubernetes as k8s_facts
+from components.kubernetes.values import API_PORT
 from tests.support.harness import Harness
 from tests.support.stacks import build_stack
 
@@ -49,6 +52,7 @@ def test_firewall_is_minimal_and_explicit(stack: Harness) -> None:
     (node_tag,) = allow["targetTags"]
     for pool in stack.of_type("gcp:container/nodePool:NodePool"):
         assert node_tag in pool.inputs["nodeConfig"]["tags"], pool.name
+    assert allow["direction"] == "INGRESS"
     deny = rules["deny-ingress"]
     assert deny["denies"] == [{"protocol": "all"}] and deny["priority"] == 65534
     assert "logConfig" in deny
@@ -72,3 +76,28 @@ def test_bring_your_own_network_creates_none_and_uses_the_given_links() -> None:
     sql = h.one("gcp:sql/databaseInstance:DatabaseInstance").inputs
     assert sql["settings"]["ipConfiguration"]["privateNetwork"] == net
     h.assert_explicit_providers()
+
+
+def _k8s(stack: Harness, token: str) -> list[dict]:
+    return [r.inputs for r in stack.of_type(f"kubernetes:{token}")]
+
+
+def test_health_check_rule_opens_only_the_ports_the_load_balancers_probe(stack: Harness) -> None:
+    """Google's probe ranges reach the nodes on the API's serving port (NEG health checks and GFE traffic to
+    the pods, the internal LB's backends) and kube-proxy's health port (the internal LB's node check), not on
+    every TCP port (kubelet, metrics, Brainstore)."""
+    allow = next(r.inputs for r in stack.of_type("gcp:compute/firewall:Firewall")
+                 if r.inputs["name"].endswith("allow-health-checks"))
+    (rule,) = allow["allows"]
+    assert rule["protocol"] == "tcp"
+    ports = {int(p) for p in rule["ports"]}
+    assert all(p.isdigit() for p in rule["ports"]), "single ports, no ranges"
+    (service,) = [s for s in _k8s(stack, "core/v1:Service") if s["spec"]["type"] == "LoadBalancer"]
+    assert {p["targetPort"] for p in service["spec"]["ports"]} <= ports
+    assert k8s_facts.KUBE_PROXY_HEALTHZ_PORT in ports  # externalTrafficPolicy Cluster: node health port
+    policies = _k8s(stack, "networking.gke.io/v1:HealthCheckPolicy")
+    assert bool(policies) == bool(_k8s(stack, "gateway.networking.k8s.io/v1:Gateway"))  # public endpoint only
+    for policy in policies:
+        assert policy["spec"]["default"]["config"]["httpHealthCheck"]["port"] in ports
+    assert ports == {API_PORT, k8s_facts.KUBE_PROXY_HEALTHZ_PORT}
+    assert tuple(allow["sourceRanges"]) == gcp_facts.HEALTH_CHECK_RANGES

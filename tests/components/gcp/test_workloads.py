@@ -104,10 +104,12 @@ def test_every_pod_reaches_memorystore_through_the_verifying_sidecar(stack: Harn
     assert redis["transitEncryptionMode"] == "SERVER_AUTHENTICATION"
     for name, pod in _pod_specs(_chart_values(stack)).items():
         (sidecar,) = pod["extraContainers"]
-        assert sidecar["image"] == REDIS_TLS_PROXY_IMAGE and "@sha256:" in sidecar["image"], name
+        assert sidecar["image"] == REDIS_TLS_PROXY_IMAGE, name  # the stack files pin no digest (yet)
         bootstrap = json.loads(sidecar["args"][sidecar["args"].index("--config-yaml") + 1])
-        (listener,) = bootstrap["static_resources"]["listeners"]
-        assert listener["address"]["socket_address"] == {"address": "127.0.0.1", "port_value": 6379}
+        listeners = {listener["name"]: listener for listener in bootstrap["static_resources"]["listeners"]}
+        assert set(listeners) == {"redis", "health"}
+        assert listeners["redis"]["address"]["socket_address"] == {"address": "127.0.0.1", "port_value": 6379}
+        assert sidecar["restartPolicy"] == "Always" and "startupProbe" in sidecar  # moved to initContainers
         (cluster,) = bootstrap["static_resources"]["clusters"]
         (endpoint,) = cluster["load_assignment"]["endpoints"][0]["lb_endpoints"]
         assert endpoint["endpoint"]["address"]["socket_address"] == {"address": "10.100.1.4", "port_value": 6378}
@@ -139,3 +141,16 @@ def test_danger_flag_drops_the_sidecar_and_connects_directly() -> None:
     assert [r.inputs["metadata"]["name"] for r in h.of_type("kubernetes:core/v1:Secret")] == ["braintrust-secrets"]
     (secret,) = h.of_type("kubernetes:core/v1:Secret")
     assert unwrap(secret.inputs["stringData"])["REDIS_URL"].endswith("@10.100.1.4:6379")
+
+
+def test_the_sidecar_image_digest_from_the_stack_pins_every_pod() -> None:
+    digest = "sha256:" + "0123456789abcdef" * 4
+
+    def pin(values: dict) -> None:
+        values["kubernetes"] = {"redis_tls_proxy": {"image": "mirror.example.com/envoyproxy/envoy:distroless-v1.39.1",
+                                                    "image_digest": digest}}
+
+    h = build_stack("gcp-staging", mutate=pin)
+    for name, pod in _pod_specs(_chart_values(h)).items():
+        (sidecar,) = pod["extraContainers"]
+        assert sidecar["image"] == f"mirror.example.com/envoyproxy/envoy:distroless-v1.39.1@{digest}", name

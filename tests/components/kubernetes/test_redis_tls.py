@@ -5,21 +5,34 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 from typing import Any
 
 import kubernetes_validate
+import pulumi
+import pulumi_kubernetes as k8s
 import pytest
+from pulumi.runtime import rpc
 
 from components.config.common import Cloud
+from components.facts import kubernetes as k8s_facts
 from components.kubernetes import redis_tls, shapes
-from components.kubernetes.args import REDIS_TLS_PROXY_IMAGE, CloudMode, RedisConnection, WorkloadsArgs
+from components.kubernetes.args import (
+    MIN_KUBERNETES_VERSION,
+    REDIS_TLS_PROXY_IMAGE,
+    CloudMode,
+    RedisConnection,
+    WorkloadsArgs,
+)
 from components.kubernetes.values import chart_values
+from components.kubernetes.workloads import Workloads
 from components.sizing import presets, seed
 from components.sizing.model import NodePoolSize
 from components.sizing.seed import Size
 from tests.components.kubernetes import builders as b
 from tests.components.kubernetes.test_schema import VERSIONS
 from tests.components.kubernetes.test_workloads import CHART_TYPE, NAME, SECRET_TYPE, build
+from tests.support.harness import PROJECT, Harness, RecordingMocks, RecordingMonitor, run
 from tests.support.stacks import stack_config
 
 POD_ROLES = ("api", "reader", "writer", "fastreader")
@@ -58,8 +71,9 @@ def test_the_sidecar_listens_on_loopback_only_and_verifies_the_server_against_th
     assert sidecar["command"] == ["/usr/local/bin/envoy"]
     assert "--disable-hot-restart" in sidecar["args"]
     config = json.loads(sidecar["args"][sidecar["args"].index("--config-yaml") + 1])
-    (listener,) = config["static_resources"]["listeners"]
-    assert listener["address"]["socket_address"] == {"address": "127.0.0.1", "port_value": 6379}
+    listeners = {listener["name"]: listener for listener in config["static_resources"]["listeners"]}
+    assert set(listeners) == {"redis", "health"}  # no admin interface
+    assert listeners["redis"]["address"]["socket_address"] == {"address": "127.0.0.1", "port_value": 6379}
     (cluster,) = config["static_resources"]["clusters"]
     assert cluster["type"] == "STATIC"  # Memorystore gives an IP
     (endpoint,) = cluster["load_assignment"]["endpoints"][0]["lb_endpoints"]
@@ -171,8 +185,11 @@ def test_a_ca_without_tls_an_empty_ca_and_an_unpinned_image_are_refused():
     empty = dataclasses.replace(secrets, redis=dataclasses.replace(secrets.redis, ca_certificate=""))
     with pytest.raises(ValueError, match="ca_certificate is empty"):
         b.args_for(stack_config("gcp-production"), secrets=empty)
-    with pytest.raises(ValueError, match="must be pinned by digest"):
-        _args(redis_tls_proxy_image="docker.io/envoyproxy/envoy:distroless-v1.39.1")
+    for unpinned in ("docker.io/envoyproxy/envoy", "docker.io/envoyproxy/envoy:latest"):
+        with pytest.raises(ValueError, match="names no version"):
+            _args(redis_tls_proxy_image=unpinned)
+    digest = "sha256:" + "ab" * 32
+    assert _args(redis_tls_proxy_image=f"docker.io/envoyproxy/envoy@{digest}").redis_tls_proxy_image.endswith(digest)
 
 
 def test_existing_callers_without_the_new_fields_keep_working():
@@ -181,21 +198,125 @@ def test_existing_callers_without_the_new_fields_keep_working():
     assert b.args_for_stack("gcp-staging").redis_tls_proxy_image == REDIS_TLS_PROXY_IMAGE
 
 
-def _pod_with(pod_values: dict[str, Any]) -> dict[str, Any]:
+def _deployment_like_the_chart_renders(pod_values: dict[str, Any]) -> dict[str, Any]:
+    """A Deployment the way the chart's templates place extraContainers/extraVolumes (after the app)."""
     metadata = {"name": "probe", "annotations": pod_values["annotations"]["pod"]}
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": metadata,
-            "spec": {"securityContext": pod_values["podSecurityContext"],
-                     "containers": [{"name": "main", "image": "public.ecr.aws/braintrust/example:v0"},
-                                    *pod_values["extraContainers"]],
-                     "volumes": pod_values["extraVolumes"]}}
+    pod = {"securityContext": pod_values["podSecurityContext"],
+           "containers": [{"name": "main", "image": "public.ecr.aws/braintrust/example:v0"},
+                          *pod_values["extraContainers"]],
+           "volumes": pod_values["extraVolumes"]}
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "probe"},
+            "spec": {"selector": {"matchLabels": {"app": "probe"}}, "template": {
+                "metadata": {**metadata, "labels": {"app": "probe"}}, "spec": pod}}}
+
+
+def _transformed(manifest: dict[str, Any], type_: str = redis_tls.DEPLOYMENT) -> dict[str, Any] | None:
+    result = redis_tls.native_sidecar(pulumi.ResourceTransformArgs(
+        custom=True, type_=type_, name="braintrust-api", props=manifest, opts=pulumi.ResourceOptions()))
+    return None if result is None else dict(result.props)
+
+
+def test_the_sidecar_becomes_a_native_sidecar_that_gates_the_app():
+    """Kubernetes starts the app containers only after a native sidecar's startup probe succeeds, and stops
+    the sidecar after them: the app never runs without its Redis tunnel."""
+    for role, pod_values in _pods(chart_values(_args())).items():
+        manifest = _transformed(_deployment_like_the_chart_renders(pod_values))
+        assert manifest is not None, role
+        pod = manifest["spec"]["template"]["spec"]
+        assert [c["name"] for c in pod["containers"]] == ["main"], role
+        (sidecar,) = pod["initContainers"]
+        assert sidecar["name"] == redis_tls.CONTAINER_NAME and sidecar["restartPolicy"] == "Always"
+        probe = sidecar["startupProbe"]["httpGet"]
+        config = json.loads(sidecar["args"][sidecar["args"].index("--config-yaml") + 1])
+        (health,) = [li for li in config["static_resources"]["listeners"] if li["name"] == "health"]
+        assert health["address"]["socket_address"]["port_value"] == probe["port"] == redis_tls.HEALTH_PORT
+        (hcm,) = health["filter_chains"][0]["filters"]
+        check = hcm["typed_config"]["http_filters"][0]["typed_config"]
+        assert check["pass_through_mode"] is False
+        assert check["headers"] == [{"name": ":path", "string_match": {"exact": probe["path"]}}]
+        assert hcm["typed_config"]["route_config"]["virtual_hosts"][0]["routes"] == []  # nothing else served
+        assert sidecar["readinessProbe"]["httpGet"] == probe
+        assert "lifecycle" not in sidecar  # no preStop sleep: native sidecars stop after the app
+
+
+def test_the_transform_leaves_everything_else_alone():
+    values = chart_values(_args())
+    deployment = _deployment_like_the_chart_renders(values["api"])
+    assert _transformed(deployment, type_="kubernetes:core/v1:ConfigMap") is None
+    without = _deployment_like_the_chart_renders({**values["api"], "extraContainers": []})
+    assert _transformed(without) is None
+    assert _transformed({"spec": "unknown-at-preview"}) is None
+
+
+def test_a_secret_pod_spec_stays_secret():
+    deployment = _deployment_like_the_chart_renders(chart_values(_args())["api"])
+    deployment["spec"]["template"] = rpc.wrap_rpc_secret(deployment["spec"]["template"])
+    manifest = _transformed(deployment)
+    assert manifest is not None
+    template = manifest["spec"]["template"]
+    assert rpc.is_rpc_secret(template)
+    assert [c["name"] for c in rpc.unwrap_rpc_secret(template)["spec"]["initContainers"]] == [redis_tls.CONTAINER_NAME]
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_sidecar_and_volume_are_valid_kubernetes(version: str):
+def test_the_transformed_deployment_is_valid_kubernetes(version: str):
     values = chart_values(_args())
-    for pod in _pods(values).values():
-        kubernetes_validate.validate(_pod_with(pod), version, strict=True)
-    broken = _pod_with(values["api"])
-    broken["spec"]["containers"][1]["lifecycle"]["preStop"]["sleep"] = {"second": 15}
+    for role, pod in _pods(values).items():
+        manifest = _transformed(_deployment_like_the_chart_renders(pod))
+        assert manifest is not None, role
+        kubernetes_validate.validate(manifest, version, strict=True)
+    broken = _transformed(_deployment_like_the_chart_renders(values["api"]))
+    assert broken is not None
+    broken["spec"]["template"]["spec"]["initContainers"][0]["startupProbe"]["httpGet"]["paht"] = "/ready"
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate(broken, version, strict=True)
+
+
+def test_native_sidecars_need_the_kubernetes_versions_the_ledger_says():
+    """The published API schema has Container.restartPolicy from 1.28 (alpha there, on by default from 1.29):
+    on 1.27 the rendered pod is not even valid."""
+    manifest = _transformed(_deployment_like_the_chart_renders(chart_values(_args())["api"]))
+    assert manifest is not None
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(manifest, "1.27", strict=True)
+    kubernetes_validate.validate(manifest, k8s_facts.NATIVE_SIDECARS_MIN_VERSION, strict=True)
+    assert tuple(map(int, MIN_KUBERNETES_VERSION.split("."))) >= (1, 29)
+
+
+class _TransformRecordingMonitor(RecordingMonitor):
+    def __init__(self, mocks: RecordingMocks) -> None:
+        super().__init__(mocks)
+        self.transforms: dict[str, int] = {}
+
+    def RegisterResource(self, request: Any) -> Any:
+        self.transforms[request.name] = len(request.transforms)
+        return super().RegisterResource(request)
+
+
+@pytest.mark.parametrize(("redis_ca", "transforms"), [(b.REDIS_CA, 1), (None, 0)])
+def test_the_chart_carries_the_transform_only_with_the_sidecar(redis_ca: str | None, transforms: int):
+    mocks = RecordingMocks()
+    monitor = _TransformRecordingMonitor(mocks)
+    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack="test", monitor=monitor)
+    args = _args(redis_ca=redis_ca)
+
+    def program() -> None:
+        provider = k8s.Provider("k8s", kubeconfig="{}")
+        Workloads(NAME, args, opts=pulumi.ResourceOptions(providers={"kubernetes": provider}))
+
+    run(Harness(mocks=mocks, monitor=monitor), program)
+    assert monitor.transforms[f"{NAME}-chart"] == transforms
+
+
+@pytest.mark.parametrize(("image", "warned"), [
+    (REDIS_TLS_PROXY_IMAGE, True),
+    (f"{REDIS_TLS_PROXY_IMAGE}@sha256:{'cd' * 32}", False),
+])
+def test_a_sidecar_image_without_digest_is_flagged_at_deploy(caplog: pytest.LogCaptureFixture, image: str,
+                                                             warned: bool):
+    args = _args(redis_tls_proxy_image=image)
+    fields = {f.name: getattr(args, f.name) for f in dataclasses.fields(args)}
+    with caplog.at_level(logging.WARNING):
+        build("gcp-production", fields=fields)
+    messages = [r.getMessage() for r in caplog.records if "pinned by tag only" in r.getMessage()]
+    assert bool(messages) is warned, messages

@@ -50,7 +50,8 @@ def _pod_like_the_chart_renders(role: dict[str, Any], azure: bool) -> dict[str, 
     cache = ({"ephemeral": {"volumeClaimTemplate": {"spec": {
         "volumeMode": "Filesystem", "accessModes": ["ReadWriteOnce"], "storageClassName": "local",
         "resources": {"requests": {"storage": role["volume"]["size"]}}}}}}
-        if azure and "volume" in role else {"emptyDir": {}})
+        if azure and "volume" in role
+        else {"emptyDir": {"sizeLimit": role["volume"]["sizeLimit"]} if "sizeLimit" in role.get("volume", {}) else {}})
     return {
         "apiVersion": "v1",
         "kind": "Pod",

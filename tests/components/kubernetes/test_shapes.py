@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components.config.common import Cloud, Size
+from components.facts import kubernetes as k8s_facts
 from components.kubernetes import shapes
 from components.kubernetes.args import CloudMode
 from components.sizing import presets, seed, skus
@@ -75,3 +76,24 @@ def test_api_memory_limit_equals_request_for_node_memory_percent():
 
     shape = shapes.api_shape(ApiSize(replicas=4, cpu=2, memory_gib=8, node_memory_percent=85))
     assert (shape.memory, shape.memory_limit, shape.cpu, shape.cpu_limit) == ("8Gi", "8Gi", "2", "4")
+
+
+@pytest.mark.parametrize("sku", [s for s in NVME_SKUS if s.cloud is Cloud.GCP], ids=lambda s: s.name)
+def test_gke_cache_volume_leaves_the_local_ssd_room_for_what_else_lives_there(sku: skus.Sku):
+    """On GKE the local SSD is the node's whole ephemeral storage: kubelet state, images, pod logs, /tmp
+    and the cache emptyDir share it, and the kubelet evicts at 10% free. The cache volume (its emptyDir
+    sizeLimit) plus /tmp plus the node budget must stay below that line."""
+    shape = shapes.brainstore_role_shape(CloudMode.GOOGLE, BrainstoreRoleSize(sku=sku.name, count=1), 0.9)
+    local_gib = sku.local_nvme_gb / skus.GIB_TO_GB
+    usable = local_gib * (1 - k8s_facts.NODEFS_EVICTION_SHARE)
+    assert shape.volume_gib + shapes.TMP_VOLUME_GIB + shapes.GKE_NODE_DISK_BUDGET_GIB <= usable
+    assert shape.cache_gib < shape.volume_gib
+
+
+def test_aks_cache_volume_is_its_own_nvme_volume():
+    """On AKS the cache is an Azure Container Storage volume on the NVMe pool (images and logs stay on the
+    OS disk), so only the eviction headroom comes off."""
+    sku = skus.lookup(Cloud.AZURE, skus.Kind.COMPUTE, "Standard_D32pds_v6")
+    assert sku is not None
+    shape = shapes.brainstore_role_shape(CloudMode.AZURE, BrainstoreRoleSize(sku=sku.name, count=1), 0.9)
+    assert shape.volume_gib == int(sku.local_nvme_gb / skus.GIB_TO_GB * (1 - k8s_facts.NODEFS_EVICTION_SHARE))

@@ -9,10 +9,14 @@ import pytest
 from pydantic import ValidationError
 
 from components.config.access import OrgConfig
+from components.config.common import Cloud
 from components.facts import braintrust as published
+from components.facts import kubernetes as k8s_facts
 from components.kubernetes.args import AzureIdentities, GoogleIdentities, WorkloadsArgs
 from components.kubernetes.chart_values import ChartValues
+from components.kubernetes.shapes import parse_gib
 from components.kubernetes.values import chart_values, kubernetes_labels
+from components.sizing import skus
 from components.sizing.model import ApiSize, BrainstoreRoleSize
 from tests.components.kubernetes import builders as b
 
@@ -20,18 +24,19 @@ ALL_BRAINSTORE = ["brainstore-fastreader", "brainstore-reader", "brainstore-writ
 ARM_TOLERATION = {"key": "kubernetes.io/arch", "operator": "Equal", "value": "arm64", "effect": "NoSchedule"}
 
 # (replicas, cpu, memory, cache volume, object-store cache) per role, from the preset SKUs:
-# c4a-standard-4-lssd 4 vCPU/16 GiB/375 GiB NVMe, c4a-standard-16-lssd 16/64/1500, -32- 32/128/2250,
+# c4a-standard-4-lssd 4 vCPU/16 GiB/375 GiB NVMe, c4a-standard-16-lssd 16/64/1500, -32- 32/128/2250 (GKE
+# volumes: 90% of it less the node budget and /tmp, components/kubernetes/shapes.py),
 # Standard_D4pds_v6 4/16/~220, Standard_D32pds_v6 32/128/~1760 (components/sizing/skus.py).
 GOLDEN: dict[str, dict[str, tuple[int, str, str, str, str]]] = {
     "gcp-staging": {
-        "reader": (1, "2500m", "11Gi", "337Gi", "303Gi"),
-        "writer": (0, "2500m", "11Gi", "337Gi", "303Gi"),
-        "fastreader": (0, "2500m", "11Gi", "337Gi", "303Gi"),
+        "reader": (1, "2500m", "11Gi", "279Gi", "251Gi"),
+        "writer": (0, "2500m", "11Gi", "279Gi", "251Gi"),
+        "fastreader": (0, "2500m", "11Gi", "279Gi", "251Gi"),
     },
     "gcp-production": {
-        "reader": (2, "14500m", "56Gi", "1350Gi", "1215Gi"),
-        "writer": (1, "30500m", "116Gi", "2025Gi", "1822Gi"),
-        "fastreader": (0, "14500m", "56Gi", "1350Gi", "1215Gi"),
+        "reader": (2, "14500m", "56Gi", "1292Gi", "1162Gi"),
+        "writer": (1, "30500m", "116Gi", "1967Gi", "1770Gi"),
+        "fastreader": (0, "14500m", "56Gi", "1292Gi", "1162Gi"),
     },
     "azure-staging": {
         "reader": (1, "2500m", "9Gi", "197Gi", "177Gi"),
@@ -65,7 +70,8 @@ def test_brainstore_roles_are_sized_and_placed_per_stack(stack: str):
         assert r["replicas"] == replicas, role
         assert r["resources"] == {"requests": {"cpu": cpu, "memory": memory},
                                   "limits": {"cpu": cpu, "memory": memory}}, role
-        assert r["volume"] == {"size": volume}, role
+        # GKE: an emptyDir on the node's local SSD, bounded by sizeLimit; Azure: a sized NVMe volume.
+        assert r["volume"] == ({"size": volume, "sizeLimit": volume} if cloud == "gcp" else {"size": volume}), role
         assert r["objectStoreCacheFileSize"] == cache, role
         assert r["nodeSelector"] == {POOL_LABEL[cloud]: pool_for[role], "kubernetes.io/arch": "arm64"}, role
         assert r["tolerations"] == [
@@ -310,11 +316,40 @@ def _valid_raw() -> dict[str, Any]:
 
 def test_cache_larger_than_the_volume_is_refused():
     raw = _valid_raw()
-    raw["brainstore"]["writer"]["objectStoreCacheFileSize"] = "2100Gi"  # volume is 2025Gi
-    with pytest.raises(ValidationError, match="must be smaller than the cache volume 2025Gi"):
+    raw["brainstore"]["writer"]["objectStoreCacheFileSize"] = "2100Gi"  # volume is 1967Gi
+    with pytest.raises(ValidationError, match="must be smaller than the cache volume 1967Gi"):
         ChartValues.model_validate(raw)
-    raw["brainstore"]["writer"]["objectStoreCacheFileSize"] = "2025Gi"
+    raw["brainstore"]["writer"]["objectStoreCacheFileSize"] = "1967Gi"
     with pytest.raises(ValidationError, match="must be smaller"):
+        ChartValues.model_validate(raw)
+
+
+def test_cache_larger_than_the_emptydir_limit_is_refused():
+    raw = _valid_raw()
+    raw["brainstore"]["writer"]["volume"] = {"size": "1967Gi", "sizeLimit": "1000Gi"}
+    with pytest.raises(ValidationError, match="must be smaller than the cache volume 1000Gi"):
+        ChartValues.model_validate(raw)
+
+
+@pytest.mark.parametrize("stack", ["gcp-staging", "gcp-production"])
+def test_gke_cache_emptydir_is_bounded_to_fit_the_local_ssd(stack: str):
+    """volume.size does nothing on GKE Standard (the chart renders an emptyDir): only sizeLimit bounds it."""
+    v = values_of(stack)
+    bs = b.args_for_stack(stack).sizing.brainstore
+    pools = {"reader": bs.reader.sku, "fastreader": bs.fast_reader.sku, "writer": bs.writer.sku}
+    for role, sku_name in pools.items():
+        limit = parse_gib(v["brainstore"][role]["volume"]["sizeLimit"])
+        sku = skus.lookup(Cloud.GCP, skus.Kind.COMPUTE, sku_name)
+        assert sku is not None
+        usable = sku.local_nvme_gb / skus.GIB_TO_GB * (1 - k8s_facts.NODEFS_EVICTION_SHARE)
+        assert limit + parse_gib(v["brainstore"][role]["tmpVolume"]["sizeLimit"]) < usable, role
+        assert parse_gib(v["brainstore"][role]["objectStoreCacheFileSize"]) < limit, role
+
+
+def test_size_limit_on_azure_is_refused():
+    raw = copy.deepcopy(values_of("azure-production"))
+    raw["brainstore"]["reader"]["volume"]["sizeLimit"] = raw["brainstore"]["reader"]["volume"]["size"]
+    with pytest.raises(ValidationError, match="sizeLimit has no effect on Azure"):
         ChartValues.model_validate(raw)
 
 
