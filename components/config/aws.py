@@ -8,26 +8,12 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from components.facts import aws as aws_facts
+
 from .common import StrictModel
 
-# Braintrust publishes Lambda bundles only in these regions (bucket braintrust-assets-<region>).
-# Source: braintrustdata/terraform-aws-braintrust-data-plane modules/services/main.tf
-# (local.supported_regions, enforced there by a postcondition on the region), checked at v6.6.0.
-# The public docs list a shorter, older subset; the module's list is the one Braintrust maintains.
-SUPPORTED_REGIONS: tuple[str, ...] = (
-    "ap-northeast-1",
-    "ap-south-1",
-    "ap-southeast-2",
-    "ca-central-1",
-    "eu-central-1",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "sa-east-1",
-    "us-east-1",
-    "us-east-2",
-    "us-west-2",
-)
+# Re-exported: the region check in root.py imports it from here. Sources: components/facts/aws.py.
+SUPPORTED_REGIONS = aws_facts.SUPPORTED_REGIONS
 
 VpcId = Annotated[str, Field(pattern=r"^vpc-[0-9a-f]{8,17}$")]
 SubnetId = Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]
@@ -38,8 +24,7 @@ BucketName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 IamRoleArn = Annotated[str, Field(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")]
 
 # CloudWatch Logs accepts only these retention periods; anything else fails at `pulumi up`.
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
-                      2557, 2922, 3288, 3653)
+LOG_RETENTION_DAYS = aws_facts.LOG_RETENTION_DAYS
 
 
 def _retention(value: int) -> int:
@@ -201,8 +186,10 @@ class AwsKmsConfig(StrictModel):
 class AwsLambdaConfig(StrictModel):
     """Sizing of the API on Lambda (the seed's API rows do not apply to Lambda)."""
 
-    api_handler_memory_mb: int = Field(default=10240, ge=1024, le=10240, description="APIHandler memory.")
-    ai_proxy_memory_mb: int = Field(default=10240, ge=1024, le=10240, description="AIProxy memory.")
+    api_handler_memory_mb: int = Field(
+        default=10240, ge=1024, le=aws_facts.LAMBDA_MAX_MEMORY_MB, description="APIHandler memory.")
+    ai_proxy_memory_mb: int = Field(
+        default=10240, ge=1024, le=aws_facts.LAMBDA_MAX_MEMORY_MB, description="AIProxy memory.")
     provisioned_concurrency: int = Field(
         default=1, ge=0, description="Provisioned concurrency of APIHandler and AIProxy (0 = off)."
     )

