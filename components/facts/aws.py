@@ -43,3 +43,34 @@ LAMBDA_MAX_MEMORY_MB: int = register(
     Check.DOCS,
     note="botocore's MemorySize allows 32768 (Lambda Managed Instances); standard functions stop at 10,240 MB",
 )
+
+# ----- the quarantine: where the API creates user-defined functions -----
+
+# The tag the API puts on every function it creates; the invoke role and upstream's management grants
+# require it on the function (aws:ResourceTag).
+QUARANTINE_TAG: str = register(
+    "aws.braintrust.quarantine_tag", "BraintrustQuarantine",
+    f"{MODULE}/modules/services-common/iam-quarantine.tf:38-42 ; "
+    f"{MODULE}/modules/services-common/iam-quarantine.tf:117-127",
+    Check.UPSTREAM,
+)
+
+# Name prefix of the functions the API creates: Braintrust's own cleanup script selects them by it.
+QUARANTINE_FUNCTION_PREFIX: str = register(
+    "aws.braintrust.quarantine_function_prefix", "Quarantine-",
+    f"{MODULE}/scripts/delete-quarantine-lambdas:38",
+    Check.UPSTREAM,
+    note="not per deployment: two deployments in one account share it (the VPC and tag conditions separate them)",
+)
+
+# Upstream authorises lambda:TagResource only on functions that already carry the tag (aws:ResourceTag),
+# with no request-tag condition, and the API creates its functions tagged: so Lambda evaluates
+# aws:ResourceTag against the tags of a CreateFunction request (tag on create). Our grants rely on that.
+TAG_ON_CREATE_USES_RESOURCE_TAG: bool = register(
+    "aws.lambda.tag_on_create_evaluates_resource_tag", True,
+    f"{MODULE}/modules/services-common/iam-quarantine.tf:103-127 ; "
+    "https://docs.aws.amazon.com/lambda/latest/dg/attribute-based-access-control-example.html",
+    Check.UPSTREAM,
+    note="inferred from upstream's working policy; AWS's ABAC example also conditions CreateFunction+TagResource "
+         "on aws:ResourceTag",
+)

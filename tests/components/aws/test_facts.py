@@ -27,7 +27,7 @@ def test_log_retention_days_are_the_values_cloudwatch_logs_documents():
     values = re.search(r"Possible values are: ([\d, and]+)\.", documented)
     assert values, documented
     published = tuple(int(v) for v in re.findall(r"\d+", values.group(1)))
-    assert aws_facts.LOG_RETENTION_DAYS == published
+    assert published == aws_facts.LOG_RETENTION_DAYS
     assert _fact("aws.logs.retention_days").check is Check.CONTRACT
 
 
