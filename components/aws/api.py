@@ -20,6 +20,8 @@ from dataclasses import dataclass, field, replace
 import pulumi
 import pulumi_aws as aws
 
+from components.facts import aws as aws_facts
+
 from . import edge, secrets_layer
 from . import functions as fn
 from .context import Deployment
@@ -320,7 +322,10 @@ class Api(pulumi.ComponentResource):
 
     @staticmethod
     def _quarantine_settings(q: Quarantine) -> dict[str, pulumi.Input[str]]:
-        subnets = [*q.subnet_ids, "", ""][:3]  # the runtime reads exactly three subnet variables
+        # The runtime reads exactly three subnet variables; the configuration guarantees three subnets.
+        subnets = q.subnet_ids
+        if len(subnets) != aws_facts.QUARANTINE_SUBNET_COUNT:
+            raise ValueError(f"the quarantine needs {aws_facts.QUARANTINE_SUBNET_COUNT} subnets, got {len(subnets)}")
         return {
             "QUARANTINE_INVOKE_ROLE": q.invoke_role_arn,
             "QUARANTINE_FUNCTION_ROLE": q.function_role_arn,

@@ -155,7 +155,7 @@ class AwsQuarantineConfig(StrictModel):
     )
     existing_vpc_id: VpcId | None = Field(default=None, description="BYO quarantine VPC id.")
     existing_subnet_ids: list[SubnetId] = Field(
-        default_factory=list, description="BYO quarantine private subnets (>= 2)."
+        default_factory=list, description="BYO quarantine private subnets (exactly 3, as upstream)."
     )
 
     @model_validator(mode="after")
@@ -163,8 +163,10 @@ class AwsQuarantineConfig(StrictModel):
         byo = self.existing_vpc_id or self.existing_subnet_ids
         if self.create_vpc and byo:
             raise ValueError("existing_* quarantine ids are set but create_vpc is true; set create_vpc: false")
-        if self.enabled and not self.create_vpc and (not self.existing_vpc_id or len(self.existing_subnet_ids) < 2):
-            raise ValueError("create_vpc: false requires existing_vpc_id and at least 2 existing_subnet_ids")
+        count = aws_facts.QUARANTINE_SUBNET_COUNT  # the runtime reads exactly three subnet variables
+        byo_incomplete = not self.existing_vpc_id or len(self.existing_subnet_ids) != count
+        if self.enabled and not self.create_vpc and byo_incomplete:
+            raise ValueError(f"create_vpc: false requires existing_vpc_id and exactly {count} existing_subnet_ids")
         if self.vpc_cidr.prefixlen > 20:
             raise ValueError("vpc_cidr must be /20 or larger (each AZ gets a /22 private subnet at /20)")
         return self

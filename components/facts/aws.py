@@ -74,3 +74,11 @@ TAG_ON_CREATE_USES_RESOURCE_TAG: bool = register(
     note="inferred from upstream's working policy; AWS's ABAC example also conditions CreateFunction+TagResource "
          "on aws:ResourceTag",
 )
+
+# A quarantine VPC the user brings needs exactly three private subnets: upstream requires all three
+# variables and hands each to QUARANTINE_PRIVATE_SUBNET_{1,2,3}_ID, the only subnet variables the runtime reads.
+QUARANTINE_SUBNET_COUNT: int = register(
+    "aws.braintrust.quarantine_subnet_count", 3,
+    f"{MODULE}/variables.tf:214-242 ; {MODULE}/modules/services/lambda-apihandler.tf:43-45",
+    Check.UPSTREAM,
+)

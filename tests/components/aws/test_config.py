@@ -69,6 +69,11 @@ CASES: list[tuple[str, Mutation, str, str]] = [
      "aws.network", "existing_data_subnet_ids needs at least 2"),
     ("aws-staging", aws_set("network.existing_data_subnet_ids", ["subnet-0123456789abcdef2"]), "aws.network",
      "create_vpc is true"),
+    # BYO quarantine VPC: exactly three subnets, as upstream requires (the runtime reads three variables)
+    *[("aws-staging", both(aws_set("quarantine.create_vpc", False),
+                           aws_set("quarantine.existing_vpc_id", "vpc-0fedcba9876543210"),
+                           aws_set("quarantine.existing_subnet_ids", [f"subnet-0fedcba98765432{i}" for i in range(n)])),
+       "aws.quarantine", "exactly 3 existing_subnet_ids") for n in (2, 4)],
     ("aws-staging", aws_set("s3_export_role_arns", ["arn:aws:iam::123:role/x"]), "aws.s3_export_role_arns[0]",
      "pattern"),
 ]
