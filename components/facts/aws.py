@@ -82,3 +82,28 @@ QUARANTINE_SUBNET_COUNT: int = register(
     f"{MODULE}/variables.tf:214-242 ; {MODULE}/modules/services/lambda-apihandler.tf:43-45",
     Check.UPSTREAM,
 )
+
+# ----- Brainstore on EC2 -----
+
+BRAINSTORE_PORT: int = register(
+    "braintrust.brainstore.port", 4000,
+    f"{MODULE}/modules/brainstore-ec2/variables.tf:27-31 ; {CHART}/braintrust/values.yaml:293-296",
+    Check.UPSTREAM,
+)
+
+# Where Brainstore answers health probes: Braintrust's Helm chart probes readiness and liveness with
+# HTTP GET / on the service port. (The Terraform module's NLB only checks that the port accepts TCP,
+# modules/brainstore-ec2/main.tf:144-150, which also routes to a process that cannot serve.)
+BRAINSTORE_HEALTH_PATH: str = register(
+    "braintrust.brainstore.health_path", "/",
+    f"{CHART}/braintrust/values.yaml:292-310",
+    Check.UPSTREAM,
+    note="chart commit 555787d (2025-12-05) introduced the probes; unchanged at 6.11.0",
+)
+
+# A Kubernetes HTTP probe succeeds on any status from 200 to 399: the NLB check uses the same range.
+HTTP_PROBE_SUCCESS: str = register(
+    "kubernetes.probe.http_success_codes", "200-399",
+    "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
+    Check.DOCS,
+)
