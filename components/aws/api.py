@@ -88,6 +88,7 @@ class ApiArgs:
     ai_proxy_url_parameter: str
     price_class: str
     minimum_tls: str
+    origin_read_timeout_s: int
     throttle_rate_limit: float
     throttle_burst_limit: int
     manage_account_logging_role: bool
@@ -144,6 +145,7 @@ class Api(pulumi.ComponentResource):
         ), self)
         distribution_args = edge.DistributionArgs(
             deployment=d, rest_api=rest_api, price_class=args.price_class, minimum_tls=args.minimum_tls,
+            origin_read_timeout_s=args.origin_read_timeout_s,
             custom_domain=args.custom_domain, certificate_arn=args.certificate_arn, waf_acl_arn=args.waf_acl_arn)
 
         # 1. Migrations gate everything else.

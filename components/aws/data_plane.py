@@ -179,6 +179,7 @@ class AwsDataPlane(pulumi.ComponentResource):
             allowed_org_ids=[str(i) for i in cfg.org.allowed_org_ids], telemetry=telemetry(cfg),
             whitelisted_origins=cfg.control_plane.extra_cors_origins, ai_proxy_url_parameter=ai_proxy_url_parameter,
             price_class=section.cloudfront_price_class, minimum_tls=section.cloudfront_minimum_tls,
+            origin_read_timeout_s=section.cloudfront_origin_read_timeout_seconds,
             throttle_rate_limit=section.api_gateway.throttle_rate_limit,
             throttle_burst_limit=section.api_gateway.throttle_burst_limit,
             manage_account_logging_role=section.api_gateway.manage_account_logging_role,

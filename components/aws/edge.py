@@ -29,7 +29,6 @@ CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
 STREAM_TIMEOUT_MS = 900_000  # AIProxy runs up to 15 minutes; streaming integrations allow that
-ORIGIN_READ_TIMEOUT_S = 60
 
 
 class Target(StrEnum):
@@ -185,6 +184,7 @@ class DistributionArgs:
     rest_api: aws.apigateway.RestApi
     price_class: str
     minimum_tls: str
+    origin_read_timeout_s: int
     custom_domain: str | None = None
     certificate_arn: str | None = None
     waf_acl_arn: str | None = None
@@ -197,7 +197,7 @@ def build_distribution(name: str, args: DistributionArgs, parent: pulumi.Resourc
     api_origin = "api-gateway"
     custom_origin = aws.cloudfront.DistributionOriginCustomOriginConfigArgs(
         origin_protocol_policy="https-only", origin_ssl_protocols=["TLSv1.2"], http_port=80, https_port=443,
-        origin_read_timeout=ORIGIN_READ_TIMEOUT_S, origin_keepalive_timeout=60)
+        origin_read_timeout=args.origin_read_timeout_s, origin_keepalive_timeout=60)
     # The API builds absolute links (e.g. MCP redirects) from this header when a custom domain is used.
     domain_header = ([aws.cloudfront.DistributionOriginCustomHeaderArgs(name="X-CloudFront-Domain",
                                                                          value=args.custom_domain)]

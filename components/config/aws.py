@@ -334,10 +334,11 @@ class AwsConfig(StrictModel):
     cloudfront_price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = Field(
         default="PriceClass_100", description="CloudFront edge locations used."
     )
-    cloudfront_minimum_tls: Literal["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"] = Field(
-        default="TLSv1.2_2021",
+    cloudfront_minimum_tls: aws_facts.CloudFrontTls = Field(
+        default=aws_facts.CLOUDFRONT_MINIMUM_TLS_DEFAULT,
         description=(
-            "Minimum viewer TLS with a custom domain (the default *.cloudfront.net certificate cannot set one)."
+            "Minimum viewer TLS with a custom domain (the default *.cloudfront.net certificate cannot set one). "
+            "Upstream's default; lower it to TLSv1.2_2021 for clients that cannot negotiate TLS 1.3."
         ),
     )
     expose_ai_proxy_function_url: bool = Field(
@@ -345,5 +346,12 @@ class AwsConfig(StrictModel):
         description=(
             "Opt in to upstream's public, unauthenticated AIProxy Lambda function URL. Default: the AI proxy "
             "paths go through CloudFront and API Gateway (response streaming) like the rest of the API."
+        ),
+    )
+    cloudfront_origin_read_timeout_seconds: int = Field(
+        default=aws_facts.CLOUDFRONT_ORIGIN_READ_TIMEOUT_S, ge=1, le=aws_facts.CLOUDFRONT_ORIGIN_READ_TIMEOUT_MAX_S,
+        description=(
+            "How long CloudFront waits for a response from an origin (upstream's default). Raise it if long-running "
+            "scorers or tools hit 504s; above 60 needs a CloudFront quota increase."
         ),
     )

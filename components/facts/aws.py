@@ -9,6 +9,8 @@ Pure data: no Pulumi or cloud SDK import, so the configuration models can use th
 
 from __future__ import annotations
 
+from typing import Literal
+
 from .model import Check, register
 
 MODULE = "braintrustdata/terraform-aws-braintrust-data-plane@6bf9b11"
@@ -106,4 +108,39 @@ HTTP_PROBE_SUCCESS: str = register(
     "kubernetes.probe.http_success_codes", "200-399",
     "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
     Check.DOCS,
+)
+
+# ----- CloudFront -----
+
+# Viewer TLS floor with a custom certificate: upstream's default since commit 738c6f4 ("Make CloudFront
+# minimum TLS version configurable (#338)"); the default *.cloudfront.net certificate cannot set one.
+CloudFrontTls = Literal["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"]
+CLOUDFRONT_MINIMUM_TLS_DEFAULT: CloudFrontTls = register(
+    "aws.cloudfront.minimum_tls_default", "TLSv1.3_2025",
+    f"{MODULE}/modules/ingress/cloudfront.tf:283 ; {MODULE}/variables.tf:1081-1097",
+    Check.UPSTREAM,
+)
+
+# The floors we offer (the modern subset of CloudFront's MinimumProtocolVersion enum; upstream also
+# accepts older ones down to TLSv1, which we do not).
+CLOUDFRONT_MINIMUM_TLS_CHOICES: tuple[str, ...] = register(
+    "aws.cloudfront.minimum_tls_choices", ("TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"),
+    f"{BOTOCORE}/cloudfront/2020-05-31/service-2.json.gz",
+    Check.CONTRACT,
+    note="each value is a member of the MinimumProtocolVersion shape (tests/components/aws/test_facts.py)",
+)
+
+# How long CloudFront waits for an origin's response (and between chunks): upstream's default, and its
+# accepted range; above 60 s needs a CloudFront quota increase.
+CLOUDFRONT_ORIGIN_READ_TIMEOUT_S: int = register(
+    "aws.cloudfront.origin_read_timeout_default_s", 60,
+    f"{MODULE}/variables.tf:1070-1079 ; {MODULE}/modules/ingress/cloudfront.tf:116",
+    Check.UPSTREAM,
+)
+CLOUDFRONT_ORIGIN_READ_TIMEOUT_MAX_S: int = register(
+    "aws.cloudfront.origin_read_timeout_max_s", 180,
+    f"{MODULE}/variables.tf:1075-1078 ; https://repost.aws/knowledge-center/cloudfront-custom-origin-response",
+    Check.UPSTREAM,
+    note="botocore's OriginReadTimeout documentation says 120; upstream and AWS's knowledge center say 180 "
+         "after a quota increase (a residual risk for values above 120)",
 )

@@ -12,7 +12,7 @@ from components.config import ConfigError, DataPlaneConfig
 from tests.support.harness import Harness
 from tests.support.stacks import build_stack
 
-from .conftest import aws_set, environment, function, user_data
+from .conftest import aws_set, both, environment, function, user_data
 
 FUNCTION = "aws:lambda/function:Function"
 ALL_KEYS = {fn.API_HANDLER, fn.AI_PROXY, fn.MIGRATE, fn.QUARANTINE_WARMUP, fn.CATCHUP_ETL, fn.BILLING_CRON,
@@ -175,10 +175,21 @@ def test_cloudfront_is_https_only_uncached_and_uses_the_custom_domain(stack_and_
         assert cdn["aliases"] == [cfg.ingress.custom_domain]
         cert = cdn["viewerCertificate"]
         assert cert["acmCertificateArn"] == cfg.ingress.certificate
-        assert cert["minimumProtocolVersion"] == "TLSv1.2_2021" and cert["sslSupportMethod"] == "sni-only"
+        # Upstream's default since "Make CloudFront minimum TLS version configurable (#338)"
+        assert cert["minimumProtocolVersion"] == "TLSv1.3_2025" and cert["sslSupportMethod"] == "sni-only"
         assert origin["customHeaders"] == [{"name": "X-CloudFront-Domain", "value": cfg.ingress.custom_domain}]
     else:
         assert cdn["viewerCertificate"]["cloudfrontDefaultCertificate"] is True
+
+
+def test_cloudfront_waits_for_origins_as_long_as_upstream_and_both_limits_are_configurable(stack: Harness):
+    cdn = stack.one("aws:cloudfront/distribution:Distribution").inputs
+    assert {o["customOriginConfig"]["originReadTimeout"] for o in cdn["origins"]} == {60}
+    h = build_stack("aws-production", mutate=both(aws_set("cloudfront_origin_read_timeout_seconds", 180),
+                                                  aws_set("cloudfront_minimum_tls", "TLSv1.2_2021")))
+    cdn = h.one("aws:cloudfront/distribution:Distribution").inputs
+    assert {o["customOriginConfig"]["originReadTimeout"] for o in cdn["origins"]} == {180}
+    assert cdn["viewerCertificate"]["minimumProtocolVersion"] == "TLSv1.2_2021"
 
 
 def test_waf_acl_is_attached_when_configured():

@@ -52,6 +52,9 @@ CASES: list[tuple[str, Mutation, str, str]] = [
     ("aws-staging", aws_set("api_gateway.throttle_rate_limit", 0), "aws.api_gateway.throttle_rate_limit",
      "greater than 0"),
     ("aws-staging", aws_set("cloudfront_minimum_tls", "TLSv1"), "aws.cloudfront_minimum_tls", "Input should be"),
+    *[("aws-staging", aws_set("cloudfront_origin_read_timeout_seconds", seconds),
+       "aws.cloudfront_origin_read_timeout_seconds", message)
+      for seconds, message in ((181, "less than or equal to 180"), (0, "greater than or equal to 1"))],
     # Brainstore
     ("aws-staging", aws_set("brainstore.wal_footer_version", "v9"), "aws.brainstore.wal_footer_version",
      "Input should be"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any
+from typing import Any, get_args
 
 import botocore.session
 
@@ -36,3 +36,11 @@ def test_the_configuration_uses_the_ledger_values():
     assert aws_config.LOG_RETENTION_DAYS is aws_facts.LOG_RETENTION_DAYS
     limit = aws_config.AwsLambdaConfig.model_fields["api_handler_memory_mb"].metadata
     assert any(getattr(m, "le", None) == aws_facts.LAMBDA_MAX_MEMORY_MB for m in limit)
+
+
+def test_cloudfront_tls_floors_are_cloudfront_values_and_the_configuration_offers_exactly_them():
+    published = _model("cloudfront").shape_for("MinimumProtocolVersion").enum
+    assert set(aws_facts.CLOUDFRONT_MINIMUM_TLS_CHOICES) <= set(published)
+    assert get_args(aws_facts.CloudFrontTls) == aws_facts.CLOUDFRONT_MINIMUM_TLS_CHOICES
+    assert aws_facts.CLOUDFRONT_MINIMUM_TLS_DEFAULT in aws_facts.CLOUDFRONT_MINIMUM_TLS_CHOICES
+    assert aws_config.AwsConfig().cloudfront_minimum_tls == aws_facts.CLOUDFRONT_MINIMUM_TLS_DEFAULT
