@@ -4,7 +4,8 @@ migration gate, and the way in (API Gateway + CloudFront, see edge.py).
 Order on every deployment: the migration function is updated and *invoked* (a failed migration fails
 the deployment), and only then are the other functions updated (they depend on the invocation), as
 upstream does. Code comes from Braintrust's regional bucket (braintrust-assets-<region>): the release's
-pointer object names the zip of each function, so a release pin change is a code change.
+pointer object (read over anonymous HTTPS, release.py) names the zip of each function, so a release pin
+change is a code change.
 
 No secret value enters a function's configuration: BRAINTRUST_SECRET_ARNS lists secret ARNs and the
 secrets wrapper layer (secrets_layer.py) exports the values when the runtime starts.
@@ -12,7 +13,6 @@ secrets wrapper layer (secrets_layer.py) exports the values when the runtime sta
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -22,7 +22,7 @@ import pulumi_aws as aws
 
 from components.facts import aws as aws_facts
 
-from . import edge, secrets_layer
+from . import edge, release, secrets_layer
 from . import functions as fn
 from .context import Deployment
 
@@ -100,6 +100,7 @@ class ApiArgs:
     certificate_arn: str | None = None
     waf_acl_arn: str | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
+    fetch_pointer: release.Fetch | None = None  # None: anonymous HTTPS, as upstream (tests inject a fake)
     # What must exist before any function runs: the roles' policies (Lambda checks VPC permissions at
     # creation), and the networks' NAT routes (functions reach Secrets Manager at cold start).
     wait_for: list[pulumi.Resource] = field(default_factory=list)
@@ -223,21 +224,9 @@ class Api(pulumi.ComponentResource):
         d = self._args.deployment
         return pulumi.Output.concat(d.function_arn(fn.function_name(d.name, key)), f":{edge.ALIAS}")
 
-    def _bundle_key(self, key: str) -> pulumi.Output[str]:
-        """The zip of ``key`` for the pinned release, read from Braintrust's pointer object."""
-        d = self._args.deployment
-        pointer = aws.s3.get_object_output(
-            bucket=fn.assets_bucket(d.region), key=fn.bundle_pointer_key(key, self._args.release),
-            download_body="true", opts=pulumi.InvokeOutputOptions(parent=self))
-
-        def decode(body: str | None) -> str:
-            value = base64.b64decode(body or "").decode().strip()
-            if not value.startswith(f"lambda/{key}/"):
-                raise ValueError(f"release {self._args.release} has no {key} bundle in {fn.assets_bucket(d.region)} "
-                                 f"(pointer {fn.bundle_pointer_key(key, self._args.release)} holds {value!r})")
-            return value
-
-        return pointer.body_base64.apply(decode)
+    def _bundle_key(self, key: str) -> str:
+        """The zip of ``key`` for the pinned release: Braintrust's pointer object, read over HTTPS (release.py)."""
+        return release.bundle_key(key, self._args.release, self._args.deployment.region, self._args.fetch_pointer)
 
     def _function(self, spec: fn.FunctionSpec, specific: Mapping[str, pulumi.Input[str]],
                   depends_on: list[pulumi.Resource]) -> aws.lambda_.Function:

@@ -25,6 +25,7 @@ from .context import Deployment
 from .database import Database, DatabaseArgs
 from .iam import BucketArns, Iam, IamArgs, SecretArns
 from .keys import Keys, KeysArgs
+from .release import Fetch
 from .remote_support import RemoteSupport, RemoteSupportArgs
 from .secrets import Secrets, SecretsArgs
 from .security_groups import SecurityGroups, SecurityGroupsArgs
@@ -41,6 +42,7 @@ def telemetry(cfg: DataPlaneConfig) -> str:
 class AwsDataPlaneArgs:
     config: DataPlaneConfig
     license_key: pulumi.Input[str]
+    fetch_pointer: Fetch | None = None  # how release pointers are read; None: anonymous HTTPS (release.py)
 
 
 class AwsDataPlane(pulumi.ComponentResource):
@@ -187,7 +189,8 @@ class AwsDataPlane(pulumi.ComponentResource):
             wal_footer_version=section.brainstore.wal_footer_version,
             skip_pg_for_brainstore_objects=section.brainstore.skip_pg_for_brainstore_objects,
             custom_domain=cfg.ingress.custom_domain, certificate_arn=cfg.ingress.certificate,
-            waf_acl_arn=cfg.ingress.waf_acl, extra_env=lam.extra_env, wait_for=[iam, *created_networks]), child)
+            waf_acl_arn=cfg.ingress.waf_acl, extra_env=lam.extra_env, fetch_pointer=args.fetch_pointer,
+            wait_for=[iam, *created_networks]), child)
 
         self.outputs = {
             "api_url": api.api_url,

@@ -9,6 +9,7 @@ Pure data: no Pulumi or cloud SDK import, so the configuration models can use th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from .model import Check, register
@@ -143,4 +144,30 @@ CLOUDFRONT_ORIGIN_READ_TIMEOUT_MAX_S: int = register(
     Check.UPSTREAM,
     note="botocore's OriginReadTimeout documentation says 120; upstream and AWS's knowledge center say 180 "
          "after a quota increase (a residual risk for values above 120)",
+)
+
+
+# ----- release pointers: which zip each function of a release uses -----
+
+
+@dataclass(frozen=True)
+class Retry:
+    attempts: int
+    min_delay_s: float
+    max_delay_s: float
+    timeout_s: float
+
+
+# https://braintrust-assets-<region>.s3.<region>.amazonaws.com/lambda/<Function>/version-<tag>, read anonymously.
+POINTER_URL_TEMPLATE: str = register(
+    "braintrust.aws.release_pointer_url",
+    "https://braintrust-assets-{region}.s3.{region}.amazonaws.com/lambda/{function}/version-{version}",
+    f"{MODULE}/modules/services/main.tf:19 ; {MODULE}/modules/services/main.tf:78-99",
+    Check.UPSTREAM,
+    note="a status of 400 or more is a failed plan upstream (postcondition, main.tf:93-97)",
+)
+POINTER_RETRY: Retry = register(
+    "braintrust.aws.release_pointer_retry", Retry(attempts=5, min_delay_s=0.5, max_delay_s=5.0, timeout_s=10.0),
+    f"{MODULE}/modules/services/main.tf:84-91",
+    Check.UPSTREAM,
 )
