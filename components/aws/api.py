@@ -92,7 +92,7 @@ class ApiArgs:
     throttle_rate_limit: float
     throttle_burst_limit: int
     manage_account_logging_role: bool
-    expose_ai_proxy_function_url: bool = False
+    ai_proxy_route: edge.AiProxyRoute = "function_url"  # upstream's topology; "api_gateway" is unverified
     quarantine: Quarantine | None = None
     wal_footer_version: str | None = None
     skip_pg_for_brainstore_objects: str | None = None
@@ -133,13 +133,13 @@ class Api(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         ) for key in specs}
 
-        # API Gateway (and CloudFront in front of it) exist before the functions: APIHandler and Brainstore
-        # reach the AI proxy through CloudFront's URL. Integrations name the aliases by their ARN.
+        # API Gateway exists before the functions: its integrations name the aliases by their ARN.
+        ai_proxy_in_gateway = args.ai_proxy_route == "api_gateway"
         alias_arns = {edge.Target.API: self._alias_arn(fn.API_HANDLER),
                       edge.Target.AI_PROXY: self._alias_arn(fn.AI_PROXY)}
         rest_api, _stage = edge.build_gateway(name, edge.GatewayArgs(
             deployment=d, key_arn=args.key_arn, alias_arns=alias_arns,
-            ai_proxy_in_gateway=not args.expose_ai_proxy_function_url,
+            ai_proxy_in_gateway=ai_proxy_in_gateway,
             throttle_rate_limit=args.throttle_rate_limit, throttle_burst_limit=args.throttle_burst_limit,
             manage_account_logging_role=args.manage_account_logging_role,
             log_retention_days=args.gateway_log_retention_days,
@@ -161,17 +161,18 @@ class Api(pulumi.ComponentResource):
         )
         after_migration: list[pulumi.Resource] = [migration]
 
-        # 2. AIProxy, then the URL the API (and Brainstore) use to reach it.
+        # 2. AIProxy, then the URL the API (and Brainstore) use to reach it: its function URL, as upstream
+        #    (CloudFront's AI proxy paths lead there too), or CloudFront's URL when API Gateway carries them.
         ai_proxy = self._function(specs[fn.AI_PROXY], {}, depends_on=after_migration)
         ai_proxy_alias = self._alias(fn.AI_PROXY, ai_proxy)
-        if args.expose_ai_proxy_function_url:
-            function_url = self._public_function_url(ai_proxy, ai_proxy_alias)
-            ai_proxy_url: pulumi.Output[str] = function_url.function_url
+        if ai_proxy_in_gateway:
+            distribution = edge.build_distribution(name, distribution_args, self)
+            ai_proxy_url: pulumi.Output[str] = pulumi.Output.concat("https://", distribution.domain_name)
+        else:
+            function_url = self._function_url(ai_proxy, ai_proxy_alias)
+            ai_proxy_url = function_url.function_url
             distribution = edge.build_distribution(
                 name, replace(distribution_args, ai_proxy_function_url=function_url.function_url), self)
-        else:
-            distribution = edge.build_distribution(name, distribution_args, self)
-            ai_proxy_url = pulumi.Output.concat("https://", distribution.domain_name)
         aws.ssm.Parameter(
             f"{name}-ai-proxy-url", name=args.ai_proxy_url_parameter, type="String", insecure_value=ai_proxy_url,
             description="Where Brainstore reaches the AI proxy", tags=d.tags_for(args.ai_proxy_url_parameter),
@@ -203,7 +204,9 @@ class Api(pulumi.ComponentResource):
             if spec.schedule:
                 self._schedule(spec, built[key])
 
-        targets = {"api": (api_handler, api_alias), "ai-proxy": (ai_proxy, ai_proxy_alias)}
+        targets = {"api": (api_handler, api_alias)}
+        if ai_proxy_in_gateway:
+            targets["ai-proxy"] = (ai_proxy, ai_proxy_alias)
         for target, (function, alias) in targets.items():
             aws.lambda_.Permission(
                 f"{name}-gateway-invokes-{target}", action="lambda:InvokeFunction", function=function.name,
@@ -350,23 +353,23 @@ class Api(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self))
         return alias
 
-    def _public_function_url(self, function: aws.lambda_.Function,
-                             alias: aws.lambda_.Alias) -> aws.lambda_.FunctionUrl:
-        """Upstream's public AIProxy URL (opt-in only: anyone can call it, bypassing CloudFront and WAF)."""
+    def _function_url(self, function: aws.lambda_.Function, alias: aws.lambda_.Alias) -> aws.lambda_.FunctionUrl:
+        """AIProxy's function URL exactly as upstream configures it (facts: lambda-aiproxy.tf), on the `live`
+        alias. Public like upstream's: CloudFront's origin access control would let it require IAM auth, but
+        then every POST must carry the body's SHA-256 from the client, which the SDKs do not send."""
+        contract = aws_facts.AI_PROXY_FUNCTION_URL
         url = aws.lambda_.FunctionUrl(
             f"{self._name}-ai-proxy-url", function_name=function.name, qualifier=alias.name,
-            authorization_type="NONE", invoke_mode="RESPONSE_STREAM",
+            authorization_type=contract.auth_type, invoke_mode=contract.invoke_mode,
             cors=aws.lambda_.FunctionUrlCorsArgs(
-                allow_origins=["*"], allow_methods=["POST", "GET"], allow_credentials=True, max_age=86400,
-                allow_headers=["authorization", "content-type", "x-bt-org-name", "x-bt-project-id", "x-bt-auth-token",
-                               "x-bt-stream-fmt", "x-bt-use-cache", "x-bt-use-gateway", "x-bt-app-origin",
-                               "x-bt-parent"],
-                expose_headers=["content-type", "keep-alive", "x-bt-internal-trace-id", "x-bt-span-id",
-                                "x-bt-error-origin", "x-bt-used-endpoint"]),
+                allow_origins=list(contract.allow_origins), allow_methods=list(contract.allow_methods),
+                allow_credentials=contract.allow_credentials, allow_headers=list(contract.allow_headers),
+                expose_headers=list(contract.expose_headers), max_age=contract.max_age_s),
             opts=pulumi.ResourceOptions(parent=self))
+        # Lambda's authorisation model for a NONE URL wants both grants (upstream's pair).
         aws.lambda_.Permission(
             f"{self._name}-ai-proxy-url-public", action="lambda:InvokeFunctionUrl", function=function.name,
-            qualifier=alias.name, principal="*", function_url_auth_type="NONE",
+            qualifier=alias.name, principal="*", function_url_auth_type=contract.auth_type,
             opts=pulumi.ResourceOptions(parent=self))
         aws.lambda_.Permission(
             f"{self._name}-ai-proxy-url-invoke", action="lambda:InvokeFunction", function=function.name,

@@ -185,7 +185,7 @@ class AwsDataPlane(pulumi.ComponentResource):
             throttle_rate_limit=section.api_gateway.throttle_rate_limit,
             throttle_burst_limit=section.api_gateway.throttle_burst_limit,
             manage_account_logging_role=section.api_gateway.manage_account_logging_role,
-            expose_ai_proxy_function_url=section.expose_ai_proxy_function_url, quarantine=quarantine,
+            ai_proxy_route=section.ai_proxy_route, quarantine=quarantine,
             wal_footer_version=section.brainstore.wal_footer_version,
             skip_pg_for_brainstore_objects=section.brainstore.skip_pg_for_brainstore_objects,
             custom_domain=cfg.ingress.custom_domain, certificate_arn=cfg.ingress.certificate,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -341,13 +341,6 @@ class AwsConfig(StrictModel):
             "Upstream's default; lower it to TLSv1.2_2021 for clients that cannot negotiate TLS 1.3."
         ),
     )
-    expose_ai_proxy_function_url: bool = Field(
-        default=False,
-        description=(
-            "Opt in to upstream's public, unauthenticated AIProxy Lambda function URL. Default: the AI proxy "
-            "paths go through CloudFront and API Gateway (response streaming) like the rest of the API."
-        ),
-    )
     cloudfront_origin_read_timeout_seconds: int = Field(
         default=aws_facts.CLOUDFRONT_ORIGIN_READ_TIMEOUT_S, ge=1, le=aws_facts.CLOUDFRONT_ORIGIN_READ_TIMEOUT_MAX_S,
         description=(
@@ -355,3 +348,22 @@ class AwsConfig(StrictModel):
             "scorers or tools hit 504s; above 60 needs a CloudFront quota increase."
         ),
     )
+    ai_proxy_route: Literal["function_url", "api_gateway"] = Field(
+        default="function_url",
+        description=(
+            "How CloudFront reaches AIProxy for /v1/proxy, /v1/eval, /v1/function/<id>/... and /function/...: "
+            "function_url = upstream's topology (AIProxy's Lambda function URL, response streaming, upstream's "
+            "CORS; the URL is public like upstream's); api_gateway = through the REST API with a streaming "
+            "integration, UNVERIFIED against the Braintrust runtime (REST payload 1.0, not the 2.0 it gets upstream)."
+        ),
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _replaced_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "expose_ai_proxy_function_url" in data:
+            raise ValueError(
+                "expose_ai_proxy_function_url was replaced by aws.ai_proxy_route: remove it; the default "
+                "(function_url) is upstream's function URL, which `true` used to select; `false` (API Gateway) "
+                "is now ai_proxy_route: api_gateway")
+        return data

@@ -171,3 +171,62 @@ POINTER_RETRY: Retry = register(
     f"{MODULE}/modules/services/main.tf:84-91",
     Check.UPSTREAM,
 )
+
+# ----- AIProxy: upstream runs it as a Lambda function URL behind CloudFront -----
+
+
+@dataclass(frozen=True)
+class FunctionUrlContract:
+    """How upstream configures AIProxy's function URL (auth, streaming, CORS the browser UI relies on)."""
+
+    auth_type: str
+    invoke_mode: str
+    allow_origins: tuple[str, ...]
+    allow_methods: tuple[str, ...]
+    allow_credentials: bool
+    allow_headers: tuple[str, ...]
+    expose_headers: tuple[str, ...]
+    max_age_s: int
+
+
+AI_PROXY_FUNCTION_URL: FunctionUrlContract = register(
+    "braintrust.aws.ai_proxy_function_url",
+    FunctionUrlContract(
+        auth_type="NONE", invoke_mode="RESPONSE_STREAM", allow_origins=("*",), allow_methods=("POST", "GET"),
+        allow_credentials=True,
+        allow_headers=("authorization", "content-type", "x-bt-org-name", "x-bt-project-id", "x-bt-auth-token",
+                       "x-bt-stream-fmt", "x-bt-use-cache", "x-bt-use-gateway", "x-bt-app-origin", "x-bt-parent",
+                       "x-stainless-os", "x-stainless-lang", "x-stainless-package-version", "x-stainless-runtime",
+                       "x-stainless-runtime-version", "x-stainless-arch"),
+        expose_headers=("content-type", "keep-alive", "access-control-allow-credentials",
+                        "access-control-allow-origin", "access-control-allow-methods", "x-bt-internal-trace-id",
+                        "x-bt-span-id", "x-bt-error-origin", "x-bt-used-endpoint"),
+        max_age_s=86400),
+    f"{MODULE}/modules/services/lambda-aiproxy.tf:60-99",
+    Check.UPSTREAM,
+)
+
+# Lambda's function URL authorisation model requires both grants for a public (NONE) URL: invoking the URL
+# and invoking the function through it; upstream verified the pair on its test stack (commit 9aca6a0).
+AI_PROXY_URL_PERMISSIONS: tuple[str, ...] = register(
+    "braintrust.aws.ai_proxy_url_permissions", ("lambda:InvokeFunctionUrl", "lambda:InvokeFunction"),
+    f"{MODULE}/modules/services/lambda-aiproxy.tf:106-125",
+    Check.UPSTREAM,
+)
+
+# The paths CloudFront sends to AIProxy; everything else goes to the API.
+AI_PROXY_PATHS: tuple[str, ...] = register(
+    "braintrust.aws.ai_proxy_paths",
+    ("/v1/proxy", "/v1/proxy/*", "/v1/eval", "/v1/eval/*", "/v1/function/*/?*", "/function/*"),
+    f"{MODULE}/modules/ingress/cloudfront.tf:232-262",
+    Check.UPSTREAM,
+)
+
+# Why CloudFront's origin access control (which would let the URL require IAM auth) is not used: for a
+# Lambda URL origin, every POST/PUT must carry the body's SHA-256 in x-amz-content-sha256 from the client,
+# which the SDKs and the UI calling /v1/proxy do not send. Upstream does not use it either.
+OAC_LAMBDA_NEEDS_CLIENT_PAYLOAD_HASH: bool = register(
+    "aws.cloudfront.oac_lambda_url_requires_payload_hash", True,
+    "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-lambda.html",
+    Check.DOCS,
+)
