@@ -100,6 +100,9 @@ class ApiArgs:
     certificate_arn: str | None = None
     waf_acl_arn: str | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
+    outbound_rate_limit_max_requests: int = aws_facts.OUTBOUND_RATE_LIMIT_MAX_REQUESTS
+    outbound_rate_limit_window_minutes: int = aws_facts.OUTBOUND_RATE_LIMIT_WINDOW_MINUTES
+    brainstore_etl_batch_size: int | None = None
     fetch_pointer: release.Fetch | None = None  # None: anonymous HTTPS, as upstream (tests inject a fake)
     # What must exist before any function runs: the roles' policies (Lambda checks VPC permissions at
     # creation), and the networks' NAT routes (functions reach Secrets Manager at cold start).
@@ -275,11 +278,14 @@ class Api(pulumi.ComponentResource):
             env.update({
                 "PRIMARY_ORG_NAME": a.primary_org_name,
                 "ALLOWED_ORG_IDS": ",".join(a.allowed_org_ids),
-                "BRAINTRUST_DEPLOYMENT_NAME": a.deployment.name,
                 "RESPONSE_BUCKET": a.responses_bucket,
                 "CODE_BUNDLE_BUCKET": a.code_bundles_bucket,
                 "WHITELISTED_ORIGINS": ",".join(a.whitelisted_origins),
+                "OUTBOUND_RATE_LIMIT_MAX_REQUESTS": str(a.outbound_rate_limit_max_requests),
+                "OUTBOUND_RATE_LIMIT_WINDOW_MINUTES": str(a.outbound_rate_limit_window_minutes),
             })
+        if spec.names_deployment:
+            env["BRAINTRUST_DEPLOYMENT_NAME"] = a.deployment.name
         if spec.key != fn.MIGRATE:
             env.update({"ORG_NAME": a.org_name, "REDIS_HOST": a.redis_host, "REDIS_PORT": str(a.redis_port)})
         if spec.brainstore:
@@ -287,7 +293,12 @@ class Api(pulumi.ComponentResource):
         if spec.quarantine and a.quarantine is not None:
             env.update(self._quarantine_settings(a.quarantine))
         if spec.telemetry:
-            env["CONTROL_PLANE_TELEMETRY"] = a.telemetry
+            env.update({"CONTROL_PLANE_TELEMETRY": a.telemetry,
+                        # Billing telemetry at upstream's defaults (upstream: change only if support asks).
+                        "TELEMETRY_DISABLE_AGGREGATION": aws_facts.TELEMETRY_DISABLE_AGGREGATION,
+                        "TELEMETRY_LOG_LEVEL": aws_facts.TELEMETRY_LOG_LEVEL})
+        if spec.backfill and a.brainstore_etl_batch_size is not None:
+            env["BRAINSTORE_BACKFILL_HISTORICAL_BATCH_SIZE"] = str(a.brainstore_etl_batch_size)
         if spec.runtime == fn.NODE:
             env["NODE_EXTRA_CA_CERTS"] = RDS_CA_BUNDLE  # lets sslmode=require verify the RDS certificate
         env.update(spec.flags)

@@ -190,6 +190,9 @@ class AwsDataPlane(pulumi.ComponentResource):
             skip_pg_for_brainstore_objects=section.brainstore.skip_pg_for_brainstore_objects,
             custom_domain=cfg.ingress.custom_domain, certificate_arn=cfg.ingress.certificate,
             waf_acl_arn=cfg.ingress.waf_acl, extra_env=lam.extra_env, fetch_pointer=args.fetch_pointer,
+            outbound_rate_limit_max_requests=lam.outbound_rate_limit_max_requests,
+            outbound_rate_limit_window_minutes=lam.outbound_rate_limit_window_minutes,
+            brainstore_etl_batch_size=lam.brainstore_etl_batch_size,
             wait_for=[iam, *created_networks]), child)
 
         self.outputs = {

@@ -203,6 +203,20 @@ class AwsLambdaConfig(StrictModel):
         default_factory=dict,
         description="More (non-secret) environment variables for the API functions (APIHandler, AIProxy).",
     )
+    outbound_rate_limit_max_requests: int = Field(
+        default=aws_facts.OUTBOUND_RATE_LIMIT_MAX_REQUESTS, ge=0,
+        description="OUTBOUND_RATE_LIMIT_MAX_REQUESTS of APIHandler and AIProxy: requests per user per window "
+                    "(0 = no limit; upstream's default).",
+    )
+    outbound_rate_limit_window_minutes: int = Field(
+        default=aws_facts.OUTBOUND_RATE_LIMIT_WINDOW_MINUTES, ge=1,
+        description="OUTBOUND_RATE_LIMIT_WINDOW_MINUTES: the window of that per-user limit (upstream's default).",
+    )
+    brainstore_etl_batch_size: int | None = Field(
+        default=None, ge=1,
+        description="BRAINSTORE_BACKFILL_HISTORICAL_BATCH_SIZE of CatchupETL and AutomationCron. Default: unset, "
+                    "the runtime's own default (as upstream).",
+    )
 
 
 class AwsDatabaseConfig(StrictModel):

@@ -230,3 +230,106 @@ OAC_LAMBDA_NEEDS_CLIENT_PAYLOAD_HASH: bool = register(
     "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-lambda.html",
     Check.DOCS,
 )
+
+# ----- the environment each Lambda function gets upstream -----
+
+
+@dataclass(frozen=True)
+class EnvContract:
+    """Variable names upstream sets on one function: ``always`` with its default inputs, ``conditional``
+    only for some inputs (optional features, values that default to unset). Datadog's DD_* variables
+    (upstream's internal observability option) are left out: nothing here sets them."""
+
+    always: frozenset[str]
+    conditional: frozenset[str] = frozenset()
+
+
+_QUARANTINE_ENV = frozenset({
+    "QUARANTINE_INVOKE_ROLE", "QUARANTINE_FUNCTION_ROLE", "QUARANTINE_PRIVATE_SUBNET_1_ID",
+    "QUARANTINE_PRIVATE_SUBNET_2_ID", "QUARANTINE_PRIVATE_SUBNET_3_ID",
+    "QUARANTINE_PUB_PRIVATE_VPC_DEFAULT_SECURITY_GROUP", "QUARANTINE_PUB_PRIVATE_VPC_ID"})
+_API_COMMON_ENV = frozenset({
+    "ORG_NAME", "PRIMARY_ORG_NAME", "ALLOWED_ORG_IDS", "BRAINTRUST_DEPLOYMENT_NAME", "BRAINTRUST_LEGACY_IDS",
+    "PG_URL", "REDIS_HOST", "REDIS_PORT", "RESPONSE_BUCKET", "CODE_BUNDLE_BUCKET", "WHITELISTED_ORIGINS",
+    "OUTBOUND_RATE_LIMIT_WINDOW_MINUTES", "OUTBOUND_RATE_LIMIT_MAX_REQUESTS", *_QUARANTINE_ENV,
+    "FUNCTION_SECRET_KEY", "BRAINSTORE_ENABLED", "BRAINSTORE_DEFAULT", "BRAINSTORE_URL", "BRAINSTORE_WRITER_URL",
+    "BRAINSTORE_REALTIME_WAL_BUCKET", "BRAINSTORE_INSERT_ROW_REFS", "CONTROL_PLANE_TELEMETRY",
+    "TELEMETRY_DISABLE_AGGREGATION", "TELEMETRY_LOG_LEVEL", "SERVICE_TOKEN_SECRET_KEY", "CRON_OVERRIDE_SECRET_KEY"})
+_API_COMMON_CONDITIONAL = frozenset({
+    "BRAINTRUST_UNSAFE_URL_REQUEST_MODE", "BRAINTRUST_URL_SECURITY_DNS_SERVERS", "BRAINTRUST_URL_SECURITY_ALLOW_CIDRS",
+    "REDIS_URL",  # only with use_redis_replication_group (rediss://)
+    "BRAINSTORE_FAST_READER_URL", "BRAINSTORE_FAST_READER_QUERY_SOURCES",  # only with fast readers
+    "GATEWAY_URL", "LOOP_RUNTIME_URL"})  # optional AI gateway / Loop runtime (root main.tf:86-106)
+_SERVICES = f"{MODULE}/modules/services"
+
+LAMBDA_ENVIRONMENT: dict[str, EnvContract] = {
+    "APIHandler": register(
+        "braintrust.aws.lambda_env.APIHandler",
+        EnvContract(
+            always=_API_COMMON_ENV | {"AI_PROXY_FN_ARN", "AI_PROXY_FN_URL", "AI_PROXY_INVOKE_ROLE", "CATCHUP_ETL_ARN",
+                                      "INSERT_LOGS2"},
+            conditional=_API_COMMON_CONDITIONAL | {
+                "BRAINSTORE_WAL_FOOTER_VERSION", "SKIP_PG_FOR_BRAINSTORE_OBJECTS",
+                "BRAINSTORE_WAL_USE_EFFICIENT_FORMAT", "BRAINSTORE_EXPORT_MIGRATION_ENABLED",
+                "BTQL_AUDIT_LOGS_STRICT_ORG_IDS", "BTQL_AUDIT_LOGS_BEST_EFFORT_ORG_IDS"}),
+        f"{_SERVICES}/lambda-apihandler.tf:8-99 ; {_SERVICES}/lambda-apihandler.tf:134-145 ; {MODULE}/main.tf:86-106",
+        Check.UPSTREAM),
+    "AIProxy": register(
+        "braintrust.aws.lambda_env.AIProxy",
+        EnvContract(always=_API_COMMON_ENV, conditional=_API_COMMON_CONDITIONAL),
+        f"{_SERVICES}/lambda-aiproxy.tf:36-46 ; {_SERVICES}/lambda-apihandler.tf:8-68",
+        Check.UPSTREAM),
+    "QuarantineWarmupFunction": register(
+        "braintrust.aws.lambda_env.QuarantineWarmupFunction",
+        EnvContract(always=frozenset({"ORG_NAME", "BRAINTRUST_DEPLOYMENT_NAME", "BRAINTRUST_LEGACY_IDS", "PG_URL",
+                                      "REDIS_HOST", "REDIS_PORT", *_QUARANTINE_ENV})),
+        f"{_SERVICES}/lambda-quarantine-warmup.tf:29-53",
+        Check.UPSTREAM),
+    "AutomationCron": register(
+        "braintrust.aws.lambda_env.AutomationCron",
+        EnvContract(
+            always=frozenset({"ORG_NAME", "BRAINTRUST_LEGACY_IDS", "PG_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_URL",
+                              "BRAINSTORE_ENABLED", "BRAINSTORE_BACKFILL_ENABLE_NONHISTORICAL", "BRAINSTORE_URL",
+                              "BRAINSTORE_WRITER_URL", "BRAINSTORE_REALTIME_WAL_BUCKET", "FUNCTION_SECRET_KEY",
+                              "CRON_OVERRIDE_SECRET_KEY"}),
+            # upstream's brainstore_etl_batch_size defaults to null (no value): set only when configured
+            conditional=frozenset({"BRAINSTORE_BACKFILL_HISTORICAL_BATCH_SIZE",
+                                   "BRAINSTORE_EXPORT_MIGRATION_ENABLED"})),
+        f"{_SERVICES}/lambda-automation-cron.tf:31-57 ; {MODULE}/variables.tf:1195-1199",
+        Check.UPSTREAM),
+    "BillingCron": register(
+        "braintrust.aws.lambda_env.BillingCron",
+        EnvContract(always=frozenset({"ORG_NAME", "BRAINTRUST_LEGACY_IDS", "PG_URL", "REDIS_HOST", "REDIS_PORT",
+                                      "CONTROL_PLANE_TELEMETRY", "TELEMETRY_DISABLE_AGGREGATION", "TELEMETRY_LOG_LEVEL",
+                                      "SERVICE_TOKEN_SECRET_KEY"})),
+        f"{_SERVICES}/lambda-billing-cron.tf:24-42",
+        Check.UPSTREAM),
+    "CatchupETL": register(
+        "braintrust.aws.lambda_env.CatchupETL",
+        EnvContract(
+            always=frozenset({"ORG_NAME", "BRAINTRUST_LEGACY_IDS", "PG_URL", "REDIS_HOST", "REDIS_PORT",
+                              "BRAINSTORE_ENABLED", "BRAINSTORE_URL", "BRAINSTORE_WRITER_URL",
+                              "BRAINSTORE_REALTIME_WAL_BUCKET"}),
+            conditional=frozenset({"BRAINSTORE_BACKFILL_HISTORICAL_BATCH_SIZE"})),  # null by default, as above
+        f"{_SERVICES}/lambda-catchup-etl.tf:23-42 ; {MODULE}/variables.tf:1195-1199",
+        Check.UPSTREAM),
+    "MigrateDatabaseFunction": register(
+        "braintrust.aws.lambda_env.MigrateDatabaseFunction",
+        EnvContract(always=frozenset({"BRAINTRUST_LEGACY_IDS", "BRAINTRUST_RUN_DRAFT_MIGRATIONS", "PG_URL",
+                                      "INSERT_LOGS2"})),
+        f"{_SERVICES}/lambda-migrate-database.tf:25-38",
+        Check.UPSTREAM),
+}
+
+# Upstream's default values of the settings we pass as upstream does.
+OUTBOUND_RATE_LIMIT_WINDOW_MINUTES: int = register(
+    "braintrust.aws.outbound_rate_limit_window_minutes_default", 1, f"{MODULE}/variables.tf:1029-1033", Check.UPSTREAM)
+OUTBOUND_RATE_LIMIT_MAX_REQUESTS: int = register(
+    "braintrust.aws.outbound_rate_limit_max_requests_default", 0, f"{MODULE}/variables.tf:1023-1027", Check.UPSTREAM,
+    note="0 disables the per-user limit")
+TELEMETRY_DISABLE_AGGREGATION: str = register(
+    "braintrust.aws.telemetry_disable_aggregation_default", "false", f"{MODULE}/variables.tf:956-960", Check.UPSTREAM,
+    note="'Do not disable this unless instructed by support'")
+TELEMETRY_LOG_LEVEL: str = register(
+    "braintrust.aws.telemetry_log_level_default", "", f"{MODULE}/variables.tf:962-971", Check.UPSTREAM,
+    note="empty = the runtime's default ('error')")
