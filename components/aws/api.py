@@ -290,7 +290,7 @@ class Api(pulumi.ComponentResource):
             env.update({"ORG_NAME": a.org_name, "REDIS_HOST": a.redis_host, "REDIS_PORT": str(a.redis_port)})
         if spec.brainstore:
             env.update(self._brainstore_settings(spec))
-        if spec.quarantine and a.quarantine is not None:
+        if spec.quarantine:
             env.update(self._quarantine_settings(a.quarantine))
         if spec.telemetry:
             env.update({"CONTROL_PLANE_TELEMETRY": a.telemetry,
@@ -326,20 +326,20 @@ class Api(pulumi.ComponentResource):
         return env
 
     @staticmethod
-    def _quarantine_settings(q: Quarantine) -> dict[str, pulumi.Input[str]]:
+    def _quarantine_settings(q: Quarantine | None) -> dict[str, pulumi.Input[str]]:
+        """Where the API creates user functions; without a quarantine every variable is empty, as upstream sets
+        them (lambda-apihandler.tf:41-47)."""
+        names = ("QUARANTINE_INVOKE_ROLE", "QUARANTINE_FUNCTION_ROLE", "QUARANTINE_PRIVATE_SUBNET_1_ID",
+                 "QUARANTINE_PRIVATE_SUBNET_2_ID", "QUARANTINE_PRIVATE_SUBNET_3_ID",
+                 "QUARANTINE_PUB_PRIVATE_VPC_DEFAULT_SECURITY_GROUP", "QUARANTINE_PUB_PRIVATE_VPC_ID")
+        if q is None:
+            return dict.fromkeys(names, "")
         # The runtime reads exactly three subnet variables; the configuration guarantees three subnets.
         subnets = q.subnet_ids
         if len(subnets) != aws_facts.QUARANTINE_SUBNET_COUNT:
             raise ValueError(f"the quarantine needs {aws_facts.QUARANTINE_SUBNET_COUNT} subnets, got {len(subnets)}")
-        return {
-            "QUARANTINE_INVOKE_ROLE": q.invoke_role_arn,
-            "QUARANTINE_FUNCTION_ROLE": q.function_role_arn,
-            "QUARANTINE_PRIVATE_SUBNET_1_ID": subnets[0],
-            "QUARANTINE_PRIVATE_SUBNET_2_ID": subnets[1],
-            "QUARANTINE_PRIVATE_SUBNET_3_ID": subnets[2],
-            "QUARANTINE_PUB_PRIVATE_VPC_DEFAULT_SECURITY_GROUP": q.security_group_id,
-            "QUARANTINE_PUB_PRIVATE_VPC_ID": q.vpc_id,
-        }
+        values = (q.invoke_role_arn, q.function_role_arn, *subnets, q.security_group_id, q.vpc_id)
+        return dict(zip(names, values, strict=True))
 
     def _data_plane_flags(self) -> dict[str, pulumi.Input[str]]:
         a, env = self._args, {}

@@ -95,12 +95,23 @@ def test_rate_limits_and_the_backfill_batch_size_are_configurable():
 @pytest.mark.parametrize("mutation", [
     aws_set(".brainstore.fast_reader.count", 2),
     aws_set("lambda.brainstore_etl_batch_size", 100),
+    aws_set("quarantine.enabled", False),
 ])
 def test_optional_settings_stay_within_upstreams_contract(mutation: Mutation):
     h = build_stack("aws-production", mutate=mutation)
     for f in h.of_type("aws:lambda/function:Function"):
         key = f.inputs["name"].removeprefix("acme-prod-")
-        contract = aws_facts.LAMBDA_ENVIRONMENT[key]
-        unknown = (_ours(environment(f)) - contract.always - contract.conditional - OURS_EVERYWHERE
-                   - OURS_PER_FUNCTION.get(key, set()))
+        contract, ours = aws_facts.LAMBDA_ENVIRONMENT[key], _ours(environment(f))
+        assert not contract.always - ours - UPSTREAM_ONLY.get(key, set()), key
+        unknown = ours - contract.always - contract.conditional - OURS_EVERYWHERE - OURS_PER_FUNCTION.get(key, set())
         assert not unknown, f"{key}: {sorted(unknown)}"
+
+
+def test_without_a_quarantine_its_variables_are_empty_as_upstream_sets_them():
+    h = build_stack("aws-staging", mutate=aws_set("quarantine.enabled", False))
+    for key in (fn.API_HANDLER, fn.AI_PROXY):
+        env = environment(function(h, key))
+        assert {name: env[name] for name in env if name.startswith("QUARANTINE_")} == {
+            "QUARANTINE_INVOKE_ROLE": "", "QUARANTINE_FUNCTION_ROLE": "", "QUARANTINE_PRIVATE_SUBNET_1_ID": "",
+            "QUARANTINE_PRIVATE_SUBNET_2_ID": "", "QUARANTINE_PRIVATE_SUBNET_3_ID": "",
+            "QUARANTINE_PUB_PRIVATE_VPC_DEFAULT_SECURITY_GROUP": "", "QUARANTINE_PUB_PRIVATE_VPC_ID": ""}
