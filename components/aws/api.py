@@ -26,18 +26,13 @@ from . import edge, release, secrets_layer
 from . import functions as fn
 from .context import Deployment
 
-# DuckDB for Node on arm64, published by a third party (tobilg/duckdb-nodejs-layer); upstream attaches it
-# to the Node API functions and the runtime relies on it. Pinned to the version upstream pins.
-DUCKDB_LAYER = "arn:aws:lambda:{region}:041475135427:layer:duckdb-nodejs-arm64:14"
+# Third-party DuckDB layer upstream attaches to the Node API functions (the runtime relies on it).
+DUCKDB_LAYER = aws_facts.DUCKDB_LAYER_ARN
 DUCKDB_FUNCTIONS = {fn.API_HANDLER, fn.AI_PROXY, fn.AUTOMATION_CRON, fn.QUARANTINE_WARMUP}
 # Lambda Node runtimes ship the Amazon RDS CA bundle here but no longer load it by default.
 RDS_CA_BUNDLE = "/var/runtime/ca-cert.pem"
-BRAINSTORE_DEFAULT = "force"  # Brainstore is the only backend (upstream default)
-FAST_READER_QUERY_SOURCES = (  # upstream's default list
-    "summaryPaginatedObjectViewer [realtime]", "summaryPaginatedObjectViewer",
-    "a602c972-1843-4ee1-b6bc-d3c1075cd7e7", "traceQueryFn-id", "traceQueryFn-rootSpanId",
-    "fullSpanQueryFn-root_span_id", "fullSpanQueryFn-id",
-)
+BRAINSTORE_DEFAULT = aws_facts.BRAINSTORE_DEFAULT  # Brainstore is the only backend (upstream default)
+FAST_READER_QUERY_SOURCES = aws_facts.FAST_READER_QUERY_SOURCES  # upstream's default list
 
 
 @dataclass(frozen=True)

@@ -333,3 +333,23 @@ TELEMETRY_DISABLE_AGGREGATION: str = register(
 TELEMETRY_LOG_LEVEL: str = register(
     "braintrust.aws.telemetry_log_level_default", "", f"{MODULE}/variables.tf:962-971", Check.UPSTREAM,
     note="empty = the runtime's default ('error')")
+
+# ----- fixed settings of the functions, as upstream pins them -----
+
+# DuckDB for Node on arm64 (third party: tobilg/duckdb-nodejs-layer), attached to the Node API functions.
+DUCKDB_LAYER_ARN: str = register(
+    "braintrust.aws.duckdb_layer_arn", "arn:aws:lambda:{region}:041475135427:layer:duckdb-nodejs-arm64:14",
+    f"{_SERVICES}/main.tf:22 ; {_SERVICES}/lambda-apihandler.tf:124-128",
+    Check.UPSTREAM,
+)
+# Brainstore is the only backend (BRAINSTORE_DEFAULT, also BRAINSTORE_BACKFILL_ENABLE_NONHISTORICAL).
+BRAINSTORE_DEFAULT: str = register(
+    "braintrust.aws.brainstore_default", "force", f"{MODULE}/variables.tf:1119-1127", Check.UPSTREAM)
+# The query sources fast readers serve when they exist.
+FAST_READER_QUERY_SOURCES: tuple[str, ...] = register(
+    "braintrust.aws.fast_reader_query_sources",
+    ("summaryPaginatedObjectViewer [realtime]", "summaryPaginatedObjectViewer", "a602c972-1843-4ee1-b6bc-d3c1075cd7e7",
+     "traceQueryFn-id", "traceQueryFn-rootSpanId", "fullSpanQueryFn-root_span_id", "fullSpanQueryFn-id"),
+    f"{_SERVICES}/main.tf:67-75",
+    Check.UPSTREAM,
+)
