@@ -44,3 +44,12 @@ def test_cloudfront_tls_floors_are_cloudfront_values_and_the_configuration_offer
     assert get_args(aws_facts.CloudFrontTls) == aws_facts.CLOUDFRONT_MINIMUM_TLS_CHOICES
     assert aws_facts.CLOUDFRONT_MINIMUM_TLS_DEFAULT in aws_facts.CLOUDFRONT_MINIMUM_TLS_CHOICES
     assert aws_config.AwsConfig().cloudfront_minimum_tls == aws_facts.CLOUDFRONT_MINIMUM_TLS_DEFAULT
+
+
+def test_upstreams_function_url_settings_fit_lambdas_published_limits():
+    lam, url = _model("lambda"), aws_facts.AI_PROXY_FUNCTION_URL
+    assert url.auth_type in lam.shape_for("FunctionUrlAuthType").enum
+    assert url.invoke_mode in lam.shape_for("InvokeMode").enum
+    assert url.max_age_s <= lam.shape_for("MaxAge").metadata["max"]
+    headers = lam.shape_for("HeadersList").metadata["max"]
+    assert len(url.allow_headers) <= headers and len(url.expose_headers) <= headers
