@@ -9,12 +9,12 @@ Data sources (invokes) do run during a real preview, so they need answers. ``INV
 the ones the program uses from the stack's own configuration (account, project, subscription, zones),
 and with visibly fake placeholders (zeros, "offline-plan-placeholder") where only the cloud knows;
 a data source without an answer stops the build with ``OfflineGapError`` naming it, rather than handing
-the program an empty result that could silently change what it builds.
+the program an empty result that could silently change what it builds. Braintrust's AWS release pointers
+are read over HTTPS, not through a data source: offline, a placeholder answers them (no network).
 """
 
 from __future__ import annotations
 
-import base64
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -24,6 +24,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
 
+from components.aws import release as aws_release
 from components.config import DataPlaneConfig
 
 PROJECT = "braintrust"
@@ -75,15 +76,12 @@ def _aws_partition(cfg: DataPlaneConfig, args: Mapping[str, Any]) -> dict[str, A
     return {"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws"}
 
 
-def _aws_release_pointer(cfg: DataPlaneConfig, args: Mapping[str, Any]) -> dict[str, Any]:
-    """Braintrust's release pointer object (which Lambda zip a release uses) lives in a bucket only a real
-    preview reads. The answer has the pointer's shape with an unmistakable placeholder hash; it changes
-    no resource count, only the (unshown) zip key of each function."""
-    key = str(args.get("key", ""))
-    function = key.split("/")[1] if key.count("/") >= 2 else "unknown"
-    body = f"lambda/{function}/versions/{PLACEHOLDER_MARK}.zip"
-    return {"id": key, "bucket": args.get("bucket", ""), "key": key, "contentType": "text/plain",
-            "body": body, "bodyBase64": base64.b64encode(body.encode()).decode()}
+def _aws_release_pointer(url: str) -> str:
+    """Braintrust's release pointer (which Lambda zip a release uses) is read over HTTPS by a real preview
+    (components/aws/release.py); offline, the answer has the pointer's shape with an unmistakable placeholder
+    hash. It changes no resource count, only the (unshown) zip key of each function."""
+    function = url.split("/lambda/", 1)[1].split("/", maxsplit=1)[0] if "/lambda/" in url else "unknown"
+    return f"lambda/{function}/versions/{PLACEHOLDER_MARK}.zip"
 
 
 def _gcp_project_id(cfg: DataPlaneConfig) -> str:
@@ -119,7 +117,6 @@ INVOKE_ANSWERS: dict[str, Answer] = {
     "aws:index/getCallerIdentity:getCallerIdentity": _aws_caller,
     "aws:index/getRegion:getRegion": _aws_region,
     "aws:index/getPartition:getPartition": _aws_partition,
-    "aws:s3/getObject:getObject": _aws_release_pointer,
     "gcp:organizations/getClientConfig:getClientConfig": _gcp_client,
     "gcp:organizations/getProject:getProject": _gcp_project,
     "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": _gcs_service_agent,
@@ -273,7 +270,8 @@ def build(cfg: DataPlaneConfig, stack: str, license_stand_in: str = "offline-pla
 
     started = time.perf_counter()
     try:
-        pulumi.runtime.test(program)()
+        with aws_release.use_fetcher(_aws_release_pointer):  # no network: a placeholder pointer
+            pulumi.runtime.test(program)()
     except Exception as error:
         if mocks.gaps:
             raise OfflineGapError(mocks.gaps[0]) from error

@@ -4,7 +4,8 @@ migration gate, and the way in (API Gateway + CloudFront, see edge.py).
 Order on every deployment: the migration function is updated and *invoked* (a failed migration fails
 the deployment), and only then are the other functions updated (they depend on the invocation), as
 upstream does. Code comes from Braintrust's regional bucket (braintrust-assets-<region>): the release's
-pointer object names the zip of each function, so a release pin change is a code change.
+pointer object (read over anonymous HTTPS, release.py) names the zip of each function, so a release pin
+change is a code change.
 
 No secret value enters a function's configuration: BRAINTRUST_SECRET_ARNS lists secret ARNs and the
 secrets wrapper layer (secrets_layer.py) exports the values when the runtime starts.
@@ -12,7 +13,6 @@ secrets wrapper layer (secrets_layer.py) exports the values when the runtime sta
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -20,22 +20,19 @@ from dataclasses import dataclass, field, replace
 import pulumi
 import pulumi_aws as aws
 
-from . import edge, secrets_layer
+from components.facts import aws as aws_facts
+
+from . import edge, release, secrets_layer
 from . import functions as fn
 from .context import Deployment
 
-# DuckDB for Node on arm64, published by a third party (tobilg/duckdb-nodejs-layer); upstream attaches it
-# to the Node API functions and the runtime relies on it. Pinned to the version upstream pins.
-DUCKDB_LAYER = "arn:aws:lambda:{region}:041475135427:layer:duckdb-nodejs-arm64:14"
+# Third-party DuckDB layer upstream attaches to the Node API functions (the runtime relies on it).
+DUCKDB_LAYER = aws_facts.DUCKDB_LAYER_ARN
 DUCKDB_FUNCTIONS = {fn.API_HANDLER, fn.AI_PROXY, fn.AUTOMATION_CRON, fn.QUARANTINE_WARMUP}
 # Lambda Node runtimes ship the Amazon RDS CA bundle here but no longer load it by default.
 RDS_CA_BUNDLE = "/var/runtime/ca-cert.pem"
-BRAINSTORE_DEFAULT = "force"  # Brainstore is the only backend (upstream default)
-FAST_READER_QUERY_SOURCES = (  # upstream's default list
-    "summaryPaginatedObjectViewer [realtime]", "summaryPaginatedObjectViewer",
-    "a602c972-1843-4ee1-b6bc-d3c1075cd7e7", "traceQueryFn-id", "traceQueryFn-rootSpanId",
-    "fullSpanQueryFn-root_span_id", "fullSpanQueryFn-id",
-)
+BRAINSTORE_DEFAULT = aws_facts.BRAINSTORE_DEFAULT  # Brainstore is the only backend (upstream default)
+FAST_READER_QUERY_SOURCES = aws_facts.FAST_READER_QUERY_SOURCES  # upstream's default list
 
 
 @dataclass(frozen=True)
@@ -86,10 +83,11 @@ class ApiArgs:
     ai_proxy_url_parameter: str
     price_class: str
     minimum_tls: str
+    origin_read_timeout_s: int
     throttle_rate_limit: float
     throttle_burst_limit: int
     manage_account_logging_role: bool
-    expose_ai_proxy_function_url: bool = False
+    ai_proxy_route: edge.AiProxyRoute = "function_url"  # upstream's topology; "api_gateway" is unverified
     quarantine: Quarantine | None = None
     wal_footer_version: str | None = None
     skip_pg_for_brainstore_objects: str | None = None
@@ -97,6 +95,10 @@ class ApiArgs:
     certificate_arn: str | None = None
     waf_acl_arn: str | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
+    outbound_rate_limit_max_requests: int = aws_facts.OUTBOUND_RATE_LIMIT_MAX_REQUESTS
+    outbound_rate_limit_window_minutes: int = aws_facts.OUTBOUND_RATE_LIMIT_WINDOW_MINUTES
+    brainstore_etl_batch_size: int | None = None
+    fetch_pointer: release.Fetch | None = None  # None: anonymous HTTPS, as upstream (tests inject a fake)
     # What must exist before any function runs: the roles' policies (Lambda checks VPC permissions at
     # creation), and the networks' NAT routes (functions reach Secrets Manager at cold start).
     wait_for: list[pulumi.Resource] = field(default_factory=list)
@@ -129,19 +131,20 @@ class Api(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         ) for key in specs}
 
-        # API Gateway (and CloudFront in front of it) exist before the functions: APIHandler and Brainstore
-        # reach the AI proxy through CloudFront's URL. Integrations name the aliases by their ARN.
+        # API Gateway exists before the functions: its integrations name the aliases by their ARN.
+        ai_proxy_in_gateway = args.ai_proxy_route == "api_gateway"
         alias_arns = {edge.Target.API: self._alias_arn(fn.API_HANDLER),
                       edge.Target.AI_PROXY: self._alias_arn(fn.AI_PROXY)}
         rest_api, _stage = edge.build_gateway(name, edge.GatewayArgs(
             deployment=d, key_arn=args.key_arn, alias_arns=alias_arns,
-            ai_proxy_in_gateway=not args.expose_ai_proxy_function_url,
+            ai_proxy_in_gateway=ai_proxy_in_gateway,
             throttle_rate_limit=args.throttle_rate_limit, throttle_burst_limit=args.throttle_burst_limit,
             manage_account_logging_role=args.manage_account_logging_role,
             log_retention_days=args.gateway_log_retention_days,
         ), self)
         distribution_args = edge.DistributionArgs(
             deployment=d, rest_api=rest_api, price_class=args.price_class, minimum_tls=args.minimum_tls,
+            origin_read_timeout_s=args.origin_read_timeout_s,
             custom_domain=args.custom_domain, certificate_arn=args.certificate_arn, waf_acl_arn=args.waf_acl_arn)
 
         # 1. Migrations gate everything else.
@@ -156,17 +159,18 @@ class Api(pulumi.ComponentResource):
         )
         after_migration: list[pulumi.Resource] = [migration]
 
-        # 2. AIProxy, then the URL the API (and Brainstore) use to reach it.
+        # 2. AIProxy, then the URL the API (and Brainstore) use to reach it: its function URL, as upstream
+        #    (CloudFront's AI proxy paths lead there too), or CloudFront's URL when API Gateway carries them.
         ai_proxy = self._function(specs[fn.AI_PROXY], {}, depends_on=after_migration)
         ai_proxy_alias = self._alias(fn.AI_PROXY, ai_proxy)
-        if args.expose_ai_proxy_function_url:
-            function_url = self._public_function_url(ai_proxy, ai_proxy_alias)
-            ai_proxy_url: pulumi.Output[str] = function_url.function_url
+        if ai_proxy_in_gateway:
+            distribution = edge.build_distribution(name, distribution_args, self)
+            ai_proxy_url: pulumi.Output[str] = pulumi.Output.concat("https://", distribution.domain_name)
+        else:
+            function_url = self._function_url(ai_proxy, ai_proxy_alias)
+            ai_proxy_url = function_url.function_url
             distribution = edge.build_distribution(
                 name, replace(distribution_args, ai_proxy_function_url=function_url.function_url), self)
-        else:
-            distribution = edge.build_distribution(name, distribution_args, self)
-            ai_proxy_url = pulumi.Output.concat("https://", distribution.domain_name)
         aws.ssm.Parameter(
             f"{name}-ai-proxy-url", name=args.ai_proxy_url_parameter, type="String", insecure_value=ai_proxy_url,
             description="Where Brainstore reaches the AI proxy", tags=d.tags_for(args.ai_proxy_url_parameter),
@@ -198,7 +202,9 @@ class Api(pulumi.ComponentResource):
             if spec.schedule:
                 self._schedule(spec, built[key])
 
-        targets = {"api": (api_handler, api_alias), "ai-proxy": (ai_proxy, ai_proxy_alias)}
+        targets = {"api": (api_handler, api_alias)}
+        if ai_proxy_in_gateway:
+            targets["ai-proxy"] = (ai_proxy, ai_proxy_alias)
         for target, (function, alias) in targets.items():
             aws.lambda_.Permission(
                 f"{name}-gateway-invokes-{target}", action="lambda:InvokeFunction", function=function.name,
@@ -219,21 +225,9 @@ class Api(pulumi.ComponentResource):
         d = self._args.deployment
         return pulumi.Output.concat(d.function_arn(fn.function_name(d.name, key)), f":{edge.ALIAS}")
 
-    def _bundle_key(self, key: str) -> pulumi.Output[str]:
-        """The zip of ``key`` for the pinned release, read from Braintrust's pointer object."""
-        d = self._args.deployment
-        pointer = aws.s3.get_object_output(
-            bucket=fn.assets_bucket(d.region), key=fn.bundle_pointer_key(key, self._args.release),
-            download_body="true", opts=pulumi.InvokeOutputOptions(parent=self))
-
-        def decode(body: str | None) -> str:
-            value = base64.b64decode(body or "").decode().strip()
-            if not value.startswith(f"lambda/{key}/"):
-                raise ValueError(f"release {self._args.release} has no {key} bundle in {fn.assets_bucket(d.region)} "
-                                 f"(pointer {fn.bundle_pointer_key(key, self._args.release)} holds {value!r})")
-            return value
-
-        return pointer.body_base64.apply(decode)
+    def _bundle_key(self, key: str) -> str:
+        """The zip of ``key`` for the pinned release: Braintrust's pointer object, read over HTTPS (release.py)."""
+        return release.bundle_key(key, self._args.release, self._args.deployment.region, self._args.fetch_pointer)
 
     def _function(self, spec: fn.FunctionSpec, specific: Mapping[str, pulumi.Input[str]],
                   depends_on: list[pulumi.Resource]) -> aws.lambda_.Function:
@@ -279,19 +273,27 @@ class Api(pulumi.ComponentResource):
             env.update({
                 "PRIMARY_ORG_NAME": a.primary_org_name,
                 "ALLOWED_ORG_IDS": ",".join(a.allowed_org_ids),
-                "BRAINTRUST_DEPLOYMENT_NAME": a.deployment.name,
                 "RESPONSE_BUCKET": a.responses_bucket,
                 "CODE_BUNDLE_BUCKET": a.code_bundles_bucket,
                 "WHITELISTED_ORIGINS": ",".join(a.whitelisted_origins),
+                "OUTBOUND_RATE_LIMIT_MAX_REQUESTS": str(a.outbound_rate_limit_max_requests),
+                "OUTBOUND_RATE_LIMIT_WINDOW_MINUTES": str(a.outbound_rate_limit_window_minutes),
             })
+        if spec.names_deployment:
+            env["BRAINTRUST_DEPLOYMENT_NAME"] = a.deployment.name
         if spec.key != fn.MIGRATE:
             env.update({"ORG_NAME": a.org_name, "REDIS_HOST": a.redis_host, "REDIS_PORT": str(a.redis_port)})
         if spec.brainstore:
             env.update(self._brainstore_settings(spec))
-        if spec.quarantine and a.quarantine is not None:
+        if spec.quarantine:
             env.update(self._quarantine_settings(a.quarantine))
         if spec.telemetry:
-            env["CONTROL_PLANE_TELEMETRY"] = a.telemetry
+            env.update({"CONTROL_PLANE_TELEMETRY": a.telemetry,
+                        # Billing telemetry at upstream's defaults (upstream: change only if support asks).
+                        "TELEMETRY_DISABLE_AGGREGATION": aws_facts.TELEMETRY_DISABLE_AGGREGATION,
+                        "TELEMETRY_LOG_LEVEL": aws_facts.TELEMETRY_LOG_LEVEL})
+        if spec.backfill and a.brainstore_etl_batch_size is not None:
+            env["BRAINSTORE_BACKFILL_HISTORICAL_BATCH_SIZE"] = str(a.brainstore_etl_batch_size)
         if spec.runtime == fn.NODE:
             env["NODE_EXTRA_CA_CERTS"] = RDS_CA_BUNDLE  # lets sslmode=require verify the RDS certificate
         env.update(spec.flags)
@@ -319,17 +321,20 @@ class Api(pulumi.ComponentResource):
         return env
 
     @staticmethod
-    def _quarantine_settings(q: Quarantine) -> dict[str, pulumi.Input[str]]:
-        subnets = [*q.subnet_ids, "", ""][:3]  # the runtime reads exactly three subnet variables
-        return {
-            "QUARANTINE_INVOKE_ROLE": q.invoke_role_arn,
-            "QUARANTINE_FUNCTION_ROLE": q.function_role_arn,
-            "QUARANTINE_PRIVATE_SUBNET_1_ID": subnets[0],
-            "QUARANTINE_PRIVATE_SUBNET_2_ID": subnets[1],
-            "QUARANTINE_PRIVATE_SUBNET_3_ID": subnets[2],
-            "QUARANTINE_PUB_PRIVATE_VPC_DEFAULT_SECURITY_GROUP": q.security_group_id,
-            "QUARANTINE_PUB_PRIVATE_VPC_ID": q.vpc_id,
-        }
+    def _quarantine_settings(q: Quarantine | None) -> dict[str, pulumi.Input[str]]:
+        """Where the API creates user functions; without a quarantine every variable is empty, as upstream sets
+        them (lambda-apihandler.tf:41-47)."""
+        names = ("QUARANTINE_INVOKE_ROLE", "QUARANTINE_FUNCTION_ROLE", "QUARANTINE_PRIVATE_SUBNET_1_ID",
+                 "QUARANTINE_PRIVATE_SUBNET_2_ID", "QUARANTINE_PRIVATE_SUBNET_3_ID",
+                 "QUARANTINE_PUB_PRIVATE_VPC_DEFAULT_SECURITY_GROUP", "QUARANTINE_PUB_PRIVATE_VPC_ID")
+        if q is None:
+            return dict.fromkeys(names, "")
+        # The runtime reads exactly three subnet variables; the configuration guarantees three subnets.
+        subnets = q.subnet_ids
+        if len(subnets) != aws_facts.QUARANTINE_SUBNET_COUNT:
+            raise ValueError(f"the quarantine needs {aws_facts.QUARANTINE_SUBNET_COUNT} subnets, got {len(subnets)}")
+        values = (q.invoke_role_arn, q.function_role_arn, *subnets, q.security_group_id, q.vpc_id)
+        return dict(zip(names, values, strict=True))
 
     def _data_plane_flags(self) -> dict[str, pulumi.Input[str]]:
         a, env = self._args, {}
@@ -354,23 +359,23 @@ class Api(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self))
         return alias
 
-    def _public_function_url(self, function: aws.lambda_.Function,
-                             alias: aws.lambda_.Alias) -> aws.lambda_.FunctionUrl:
-        """Upstream's public AIProxy URL (opt-in only: anyone can call it, bypassing CloudFront and WAF)."""
+    def _function_url(self, function: aws.lambda_.Function, alias: aws.lambda_.Alias) -> aws.lambda_.FunctionUrl:
+        """AIProxy's function URL exactly as upstream configures it (facts: lambda-aiproxy.tf), on the `live`
+        alias. Public like upstream's: CloudFront's origin access control would let it require IAM auth, but
+        then every POST must carry the body's SHA-256 from the client, which the SDKs do not send."""
+        contract = aws_facts.AI_PROXY_FUNCTION_URL
         url = aws.lambda_.FunctionUrl(
             f"{self._name}-ai-proxy-url", function_name=function.name, qualifier=alias.name,
-            authorization_type="NONE", invoke_mode="RESPONSE_STREAM",
+            authorization_type=contract.auth_type, invoke_mode=contract.invoke_mode,
             cors=aws.lambda_.FunctionUrlCorsArgs(
-                allow_origins=["*"], allow_methods=["POST", "GET"], allow_credentials=True, max_age=86400,
-                allow_headers=["authorization", "content-type", "x-bt-org-name", "x-bt-project-id", "x-bt-auth-token",
-                               "x-bt-stream-fmt", "x-bt-use-cache", "x-bt-use-gateway", "x-bt-app-origin",
-                               "x-bt-parent"],
-                expose_headers=["content-type", "keep-alive", "x-bt-internal-trace-id", "x-bt-span-id",
-                                "x-bt-error-origin", "x-bt-used-endpoint"]),
+                allow_origins=list(contract.allow_origins), allow_methods=list(contract.allow_methods),
+                allow_credentials=contract.allow_credentials, allow_headers=list(contract.allow_headers),
+                expose_headers=list(contract.expose_headers), max_age=contract.max_age_s),
             opts=pulumi.ResourceOptions(parent=self))
+        # Lambda's authorisation model for a NONE URL wants both grants (upstream's pair).
         aws.lambda_.Permission(
             f"{self._name}-ai-proxy-url-public", action="lambda:InvokeFunctionUrl", function=function.name,
-            qualifier=alias.name, principal="*", function_url_auth_type="NONE",
+            qualifier=alias.name, principal="*", function_url_auth_type=contract.auth_type,
             opts=pulumi.ResourceOptions(parent=self))
         aws.lambda_.Permission(
             f"{self._name}-ai-proxy-url-invoke", action="lambda:InvokeFunction", function=function.name,

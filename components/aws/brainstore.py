@@ -23,6 +23,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.config.common import Cloud
+from components.facts import aws as aws_facts
 from components.sizing import skus
 from components.sizing.model import BrainstoreRoleSize, BrainstoreSize
 
@@ -177,11 +178,12 @@ class Brainstore(pulumi.ComponentResource):
         target_group = aws.lb.TargetGroup(
             base, port=BRAINSTORE_PORT, protocol="TCP", vpc_id=args.vpc_id, target_type="instance",
             deregistration_delay=60, connection_termination=True,
-            # Brainstore answers GET / on its port (the Helm chart probes the same); TCP alone would
-            # route to a node whose process accepts connections but cannot serve.
+            # The probe Braintrust's Helm chart uses (HTTP GET / on the port, 2xx/3xx); upstream's TCP check
+            # would route to a node whose process accepts connections but cannot serve.
             health_check=aws.lb.TargetGroupHealthCheckArgs(
-                protocol="HTTP", port=str(BRAINSTORE_PORT), path="/", matcher="200-399", interval=10, timeout=5,
-                healthy_threshold=3, unhealthy_threshold=3),
+                protocol="HTTP", port=str(BRAINSTORE_PORT), path=aws_facts.BRAINSTORE_HEALTH_PATH,
+                matcher=aws_facts.HTTP_PROBE_SUCCESS, interval=10, timeout=5, healthy_threshold=3,
+                unhealthy_threshold=3),
             tags=d.tags_for(f"{d.name}-brainstore-{role.name}", **role_tags), opts=child)
         aws.lb.Listener(
             f"{base}-listener", load_balancer_arn=nlb.arn, port=BRAINSTORE_PORT, protocol="TCP",

@@ -25,6 +25,7 @@ from .context import Deployment
 from .database import Database, DatabaseArgs
 from .iam import BucketArns, Iam, IamArgs, SecretArns
 from .keys import Keys, KeysArgs
+from .release import Fetch
 from .remote_support import RemoteSupport, RemoteSupportArgs
 from .secrets import Secrets, SecretsArgs
 from .security_groups import SecurityGroups, SecurityGroupsArgs
@@ -41,6 +42,7 @@ def telemetry(cfg: DataPlaneConfig) -> str:
 class AwsDataPlaneArgs:
     config: DataPlaneConfig
     license_key: pulumi.Input[str]
+    fetch_pointer: Fetch | None = None  # how release pointers are read; None: anonymous HTTPS (release.py)
 
 
 class AwsDataPlane(pulumi.ComponentResource):
@@ -179,14 +181,19 @@ class AwsDataPlane(pulumi.ComponentResource):
             allowed_org_ids=[str(i) for i in cfg.org.allowed_org_ids], telemetry=telemetry(cfg),
             whitelisted_origins=cfg.control_plane.extra_cors_origins, ai_proxy_url_parameter=ai_proxy_url_parameter,
             price_class=section.cloudfront_price_class, minimum_tls=section.cloudfront_minimum_tls,
+            origin_read_timeout_s=section.cloudfront_origin_read_timeout_seconds,
             throttle_rate_limit=section.api_gateway.throttle_rate_limit,
             throttle_burst_limit=section.api_gateway.throttle_burst_limit,
             manage_account_logging_role=section.api_gateway.manage_account_logging_role,
-            expose_ai_proxy_function_url=section.expose_ai_proxy_function_url, quarantine=quarantine,
+            ai_proxy_route=section.ai_proxy_route, quarantine=quarantine,
             wal_footer_version=section.brainstore.wal_footer_version,
             skip_pg_for_brainstore_objects=section.brainstore.skip_pg_for_brainstore_objects,
             custom_domain=cfg.ingress.custom_domain, certificate_arn=cfg.ingress.certificate,
-            waf_acl_arn=cfg.ingress.waf_acl, extra_env=lam.extra_env, wait_for=[iam, *created_networks]), child)
+            waf_acl_arn=cfg.ingress.waf_acl, extra_env=lam.extra_env, fetch_pointer=args.fetch_pointer,
+            outbound_rate_limit_max_requests=lam.outbound_rate_limit_max_requests,
+            outbound_rate_limit_window_minutes=lam.outbound_rate_limit_window_minutes,
+            brainstore_etl_batch_size=lam.brainstore_etl_batch_size,
+            wait_for=[iam, *created_networks]), child)
 
         self.outputs = {
             "api_url": api.api_url,

@@ -1,10 +1,10 @@
-"""How requests reach the functions: API Gateway (REST, regional) behind a CloudFront distribution.
+"""How requests reach the functions: CloudFront in front of API Gateway (REST, regional) and AIProxy.
 
 Builders used by the Api component (resources are its children). Upstream allow-lists 121 paths on an
 EDGE API; here a greedy proxy integration sends everything to APIHandler (it answers unknown paths with
-404), with throttling, access logs (CMK) and metrics. The AI proxy paths that upstream serves from a
-public, unauthenticated function URL go to AIProxy through the same API with response streaming, unless
-the user opts back into upstream's function URL.
+404), with throttling, access logs (CMK) and metrics. The AI proxy paths go, as upstream, from CloudFront
+to AIProxy's Lambda function URL (payload 2.0, response streaming); routing them through API Gateway
+with a streaming integration instead is an opt-in that is unverified against the Braintrust runtime.
 """
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Literal
 
 import pulumi
 import pulumi_aws as aws
+
+from components.facts import aws as aws_facts
 
 from .context import Deployment
 from .iam import service_role
@@ -29,7 +32,6 @@ CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
 STREAM_TIMEOUT_MS = 900_000  # AIProxy runs up to 15 minutes; streaming integrations allow that
-ORIGIN_READ_TIMEOUT_S = 60
 
 
 class Target(StrEnum):
@@ -37,8 +39,9 @@ class Target(StrEnum):
     AI_PROXY = "ai-proxy"  # AIProxy (streaming)
 
 
-# Paths CloudFront sends to the AI proxy upstream (modules/ingress/cloudfront.tf); everything else is the API.
-AI_PROXY_PATTERNS = ("/v1/proxy", "/v1/proxy/*", "/v1/eval", "/v1/eval/*", "/v1/function/*/?*", "/function/*")
+# Paths CloudFront sends to the AI proxy (upstream's list); everything else is the API.
+AI_PROXY_PATTERNS = aws_facts.AI_PROXY_PATHS
+AiProxyRoute = Literal["function_url", "api_gateway"]
 
 
 @dataclass(frozen=True)
@@ -185,10 +188,11 @@ class DistributionArgs:
     rest_api: aws.apigateway.RestApi
     price_class: str
     minimum_tls: str
+    origin_read_timeout_s: int
     custom_domain: str | None = None
     certificate_arn: str | None = None
     waf_acl_arn: str | None = None
-    ai_proxy_function_url: pulumi.Input[str] | None = None  # opt-in upstream routing
+    ai_proxy_function_url: pulumi.Input[str] | None = None  # the AI proxy paths go there (default)
 
 
 def build_distribution(name: str, args: DistributionArgs, parent: pulumi.Resource) -> aws.cloudfront.Distribution:
@@ -197,7 +201,7 @@ def build_distribution(name: str, args: DistributionArgs, parent: pulumi.Resourc
     api_origin = "api-gateway"
     custom_origin = aws.cloudfront.DistributionOriginCustomOriginConfigArgs(
         origin_protocol_policy="https-only", origin_ssl_protocols=["TLSv1.2"], http_port=80, https_port=443,
-        origin_read_timeout=ORIGIN_READ_TIMEOUT_S, origin_keepalive_timeout=60)
+        origin_read_timeout=args.origin_read_timeout_s, origin_keepalive_timeout=60)
     # The API builds absolute links (e.g. MCP redirects) from this header when a custom domain is used.
     domain_header = ([aws.cloudfront.DistributionOriginCustomHeaderArgs(name="X-CloudFront-Domain",
                                                                          value=args.custom_domain)]

@@ -51,8 +51,10 @@ class FunctionSpec:
     schedule: str | None = None  # EventBridge schedule expression for crons
     serves_api: bool = False  # the API settings: org allow-list, buckets, CORS, data-plane 2.0 flags
     brainstore: bool = False  # Brainstore URLs and WAL bucket
-    quarantine: bool = False  # where to create user functions (roles, subnets, security group)
-    telemetry: bool = False  # CONTROL_PLANE_TELEMETRY
+    quarantine: bool = False  # where to create user functions (roles, subnets, security group; empty when off)
+    telemetry: bool = False  # CONTROL_PLANE_TELEMETRY and the billing telemetry settings
+    names_deployment: bool = False  # BRAINTRUST_DEPLOYMENT_NAME
+    backfill: bool = False  # BRAINSTORE_BACKFILL_HISTORICAL_BATCH_SIZE (when configured)
     flags: dict[str, str] = field(default_factory=dict)  # fixed settings upstream sets on this function
 
 
@@ -79,25 +81,26 @@ def specs(api_handler_memory_mb: int, ai_proxy_memory_mb: int, quarantine: bool)
                      (Secret.PG_URL,),
                      flags={**LEGACY_IDS, "BRAINTRUST_RUN_DRAFT_MIGRATIONS": "false", "INSERT_LOGS2": "true"}),
         FunctionSpec(AI_PROXY, "index.handler", NODE, ARM, 900, ai_proxy_memory_mb, Role.API, API_SECRETS,
-                     ephemeral_mb=1024, serves_api=True, brainstore=True, quarantine=quarantine, telemetry=True,
-                     flags=dict(LEGACY_IDS)),
+                     ephemeral_mb=1024, serves_api=True, brainstore=True, quarantine=True, telemetry=True,
+                     names_deployment=True, flags=dict(LEGACY_IDS)),
         FunctionSpec(CATCHUP_ETL, "index.handler", NODE, ARM, 900, 1024, Role.WORKER,
-                     (Secret.PG_URL, Secret.REDIS_URL), schedule="rate(10 minutes)", brainstore=True,
+                     (Secret.PG_URL, Secret.REDIS_URL), schedule="rate(10 minutes)", brainstore=True, backfill=True,
                      flags=dict(LEGACY_IDS)),
         FunctionSpec(API_HANDLER, "index.handler", NODE, ARM, 600, api_handler_memory_mb, Role.API, API_SECRETS,
-                     ephemeral_mb=4096, serves_api=True, brainstore=True, quarantine=quarantine, telemetry=True,
-                     flags={**LEGACY_IDS, "INSERT_LOGS2": "true"}),
+                     ephemeral_mb=4096, serves_api=True, brainstore=True, quarantine=True, telemetry=True,
+                     names_deployment=True, flags={**LEGACY_IDS, "INSERT_LOGS2": "true"}),
         FunctionSpec(BILLING_CRON, "lambda.handler", NODE, ARM, 300, 1024, Role.WORKER,
                      (Secret.PG_URL, Secret.REDIS_URL, Secret.SERVICE_TOKEN_SECRET_KEY),
                      schedule="rate(5 minutes)", telemetry=True, flags=dict(LEGACY_IDS)),
         FunctionSpec(AUTOMATION_CRON, "index.handler", NODE, ARM, 300, 2048, Role.API,
                      (Secret.PG_URL, Secret.REDIS_URL, Secret.FUNCTION_SECRET_KEY, Secret.CRON_OVERRIDE_SECRET_KEY),
-                     ephemeral_mb=4096, schedule="rate(10 minutes)", brainstore=True, flags=dict(LEGACY_IDS)),
+                     ephemeral_mb=4096, schedule="rate(10 minutes)", brainstore=True, backfill=True,
+                     flags=dict(LEGACY_IDS)),
     ]
     if quarantine:
         out.append(FunctionSpec(QUARANTINE_WARMUP, "index.handler", NODE, ARM, 900, 2048, Role.API,
                                 (Secret.PG_URL, Secret.REDIS_URL), ephemeral_mb=4096, quarantine=True,
-                                flags=dict(LEGACY_IDS)))
+                                names_deployment=True, flags=dict(LEGACY_IDS)))
     return out
 
 

@@ -4,8 +4,10 @@ Compared with the official module:
 * one role per function family (API, background worker, migration) instead of a shared default role;
 * S3 object actions on our three buckets instead of ``s3:*``; logs only on our own log groups;
 * secrets readable only by the roles whose functions/instances need them;
-* quarantine functions can only be *created* inside the quarantine VPC *and* with the
-  ``BraintrustQuarantine=true`` tag, and the function role can only be passed to Lambda;
+* quarantine functions can only be *created* inside the quarantine VPC, with the
+  ``BraintrustQuarantine=true`` tag and under the quarantine name prefix; tagging, updating and invoking
+  need the prefix *and* the tag already on the function (a foreign function can never be tagged into
+  reach); the function role can only be passed to Lambda;
 * cross-account ``sts:AssumeRole`` for S3 export only to configured roles (upstream: any role);
 * the configured permissions boundary on every role (``service_role`` is the only way roles are made).
 """
@@ -18,11 +20,13 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.facts import aws as aws_facts
+
 from . import functions as fn
 from . import policies as p
 from .context import Deployment
 
-QUARANTINE_TAG = "BraintrustQuarantine"
+QUARANTINE_TAG = aws_facts.QUARANTINE_TAG
 SSM_CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 
 S3_OBJECT_RW = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload",
@@ -170,7 +174,7 @@ class Iam(pulumi.ComponentResource):
                 f"{name}-quarantine-invoke", d, trust=p.trust_roles([api_role.arn]), parent=self,
                 description="Assumed by the API to invoke user-defined (quarantined) functions",
                 inline={"invoke-quarantined": p.document([p.allow(
-                    "InvokeTaggedQuarantineFunctions", ["lambda:InvokeFunction"], "*",
+                    "InvokeTaggedQuarantineFunctions", ["lambda:InvokeFunction"], quarantine_functions(d),
                     {"StringEquals": {f"aws:ResourceTag/{QUARANTINE_TAG}": "true"}},
                 )])},
             )
@@ -263,22 +267,28 @@ class Iam(pulumi.ComponentResource):
         return statements
 
 
+def quarantine_functions(d: Deployment) -> pulumi.Output[str]:
+    """The functions the API creates in the quarantine VPC (upstream's name prefix; versions included)."""
+    return d.arn("lambda", f"function:{aws_facts.QUARANTINE_FUNCTION_PREFIX}*")
+
+
 def _quarantine_statements(d: Deployment, vpc_id: pulumi.Input[str],
                            function_role_arn: pulumi.Input[str]) -> list[p.Statement]:
     tagged = {"StringEquals": {f"aws:ResourceTag/{QUARANTINE_TAG}": "true"}}
-    any_function = d.arn("lambda", "function:*")
+    functions = quarantine_functions(d)
     return [
-        # Creation is the moment that matters: only inside the quarantine VPC and only already tagged.
-        p.allow("CreateQuarantineFunctions", ["lambda:CreateFunction"], any_function,
+        # Creation is the moment that matters: only inside the quarantine VPC, under the prefix, already tagged.
+        p.allow("CreateQuarantineFunctions", ["lambda:CreateFunction"], functions,
                 {"StringEquals": {"lambda:VpcIds": vpc_id, f"aws:RequestTag/{QUARANTINE_TAG}": "true"}}),
-        p.allow("TagOnCreate", ["lambda:TagResource"], any_function,
-                {"StringEquals": {f"aws:RequestTag/{QUARANTINE_TAG}": "true"}}),
+        # Tagging only what already carries the tag (as upstream; on create, Lambda evaluates the request's
+        # tags as the resource's): a function of anyone else can never be tagged into the grants below.
+        p.allow("TagQuarantineFunctions", ["lambda:TagResource"], functions, tagged),
         p.allow("ManageQuarantineFunctions",
                 ["lambda:InvokeFunction", "lambda:PublishVersion", "lambda:DeleteFunction", "lambda:UpdateFunctionCode",
-                 "lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:TagResource"],
-                any_function, tagged),
+                 "lambda:GetFunction", "lambda:GetFunctionConfiguration"],
+                functions, tagged),
         # A configuration update may not move a quarantined function into another VPC.
-        p.allow("ReconfigureQuarantineFunctions", ["lambda:UpdateFunctionConfiguration"], any_function,
+        p.allow("ReconfigureQuarantineFunctions", ["lambda:UpdateFunctionConfiguration"], functions,
                 {**tagged, "StringEqualsIfExists": {"lambda:VpcIds": vpc_id}}),
         p.allow("PassQuarantineFunctionRole", ["iam:PassRole"], function_role_arn,
                 {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}),

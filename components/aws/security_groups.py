@@ -12,9 +12,11 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.facts import aws as aws_facts
+
 from .context import Deployment
 
-BRAINSTORE_PORT = 4000
+BRAINSTORE_PORT = aws_facts.BRAINSTORE_PORT
 
 
 def security_group(name: str, d: Deployment, vpc_id: pulumi.Input[str], description: str,

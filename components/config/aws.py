@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from components.facts import limits, regions
+from components.facts import aws as aws_facts
+from components.facts import limits
 
 from .common import StrictModel, given
 from .names import s3_bucket_problems
 
-# Braintrust publishes Lambda bundles only in these regions (bucket braintrust-assets-<region>); the list,
-# its upstream source and its check against botocore live in the facts ledger.
-SUPPORTED_REGIONS: tuple[str, ...] = regions.AWS_BRAINTRUST_REGIONS
+# Re-exported: the region check in root.py imports it from here. Sources: components/facts/regions.py.
+SUPPORTED_REGIONS = aws_facts.SUPPORTED_REGIONS
 
 VpcId = Annotated[str, Field(pattern=r"^vpc-[0-9a-f]{8,17}$")]
 SubnetId = Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]
@@ -33,8 +33,7 @@ BucketName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 IamRoleArn = Annotated[str, Field(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")]
 
 # CloudWatch Logs accepts only these retention periods; anything else fails at `pulumi up`.
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
-                      2557, 2922, 3288, 3653)
+LOG_RETENTION_DAYS = aws_facts.LOG_RETENTION_DAYS
 
 
 # The policy pack's aws-log-groups-retained-and-encrypted refuses shorter retention by default: a stack
@@ -173,7 +172,7 @@ class AwsQuarantineConfig(StrictModel):
     )
     existing_vpc_id: VpcId | None = Field(default=None, description="BYO quarantine VPC id.")
     existing_subnet_ids: list[SubnetId] = Field(
-        default_factory=list, description="BYO quarantine private subnets (>= 2)."
+        default_factory=list, description="BYO quarantine private subnets (exactly 3, as upstream)."
     )
 
     @model_validator(mode="after")
@@ -181,8 +180,10 @@ class AwsQuarantineConfig(StrictModel):
         byo = self.existing_vpc_id or self.existing_subnet_ids
         if self.create_vpc and byo:
             raise ValueError("existing_* quarantine ids are set but create_vpc is true; set create_vpc: false")
-        if self.enabled and not self.create_vpc and (not self.existing_vpc_id or len(self.existing_subnet_ids) < 2):
-            raise ValueError("create_vpc: false requires existing_vpc_id and at least 2 existing_subnet_ids")
+        count = aws_facts.QUARANTINE_SUBNET_COUNT  # the runtime reads exactly three subnet variables
+        byo_incomplete = not self.existing_vpc_id or len(self.existing_subnet_ids) != count
+        if self.enabled and not self.create_vpc and byo_incomplete:
+            raise ValueError(f"create_vpc: false requires existing_vpc_id and exactly {count} existing_subnet_ids")
         if self.vpc_cidr.prefixlen > 20:
             raise ValueError("vpc_cidr must be /20 or larger (each AZ gets a /22 private subnet at /20)")
         return self
@@ -204,8 +205,10 @@ class AwsKmsConfig(StrictModel):
 class AwsLambdaConfig(StrictModel):
     """Sizing of the API on Lambda (the seed's API rows do not apply to Lambda)."""
 
-    api_handler_memory_mb: int = Field(default=10240, ge=1024, le=10240, description="APIHandler memory.")
-    ai_proxy_memory_mb: int = Field(default=10240, ge=1024, le=10240, description="AIProxy memory.")
+    api_handler_memory_mb: int = Field(
+        default=10240, ge=1024, le=aws_facts.LAMBDA_MAX_MEMORY_MB, description="APIHandler memory.")
+    ai_proxy_memory_mb: int = Field(
+        default=10240, ge=1024, le=aws_facts.LAMBDA_MAX_MEMORY_MB, description="AIProxy memory.")
     provisioned_concurrency: int = Field(
         default=1, ge=0, description="Provisioned concurrency of APIHandler and AIProxy (0 = off)."
     )
@@ -216,6 +219,20 @@ class AwsLambdaConfig(StrictModel):
     extra_env: PlainEnv = Field(
         default_factory=dict,
         description="More (non-secret) environment variables for the API functions (APIHandler, AIProxy).",
+    )
+    outbound_rate_limit_max_requests: int = Field(
+        default=aws_facts.OUTBOUND_RATE_LIMIT_MAX_REQUESTS, ge=0,
+        description="OUTBOUND_RATE_LIMIT_MAX_REQUESTS of APIHandler and AIProxy: requests per user per window "
+                    "(0 = no limit; upstream's default).",
+    )
+    outbound_rate_limit_window_minutes: int = Field(
+        default=aws_facts.OUTBOUND_RATE_LIMIT_WINDOW_MINUTES, ge=1,
+        description="OUTBOUND_RATE_LIMIT_WINDOW_MINUTES: the window of that per-user limit (upstream's default).",
+    )
+    brainstore_etl_batch_size: int | None = Field(
+        default=None, ge=1,
+        description="BRAINSTORE_BACKFILL_HISTORICAL_BATCH_SIZE of CatchupETL and AutomationCron. Default: unset, "
+                    "the runtime's own default (as upstream).",
     )
 
 
@@ -349,16 +366,36 @@ class AwsConfig(StrictModel):
     cloudfront_price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = Field(
         default="PriceClass_100", description="CloudFront edge locations used."
     )
-    cloudfront_minimum_tls: Literal["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"] = Field(
-        default="TLSv1.2_2021",
+    cloudfront_minimum_tls: aws_facts.CloudFrontTls = Field(
+        default=aws_facts.CLOUDFRONT_MINIMUM_TLS_DEFAULT,
         description=(
-            "Minimum viewer TLS with a custom domain (the default *.cloudfront.net certificate cannot set one)."
+            "Minimum viewer TLS with a custom domain (the default *.cloudfront.net certificate cannot set one). "
+            "Upstream's default; lower it to TLSv1.2_2021 for clients that cannot negotiate TLS 1.3."
         ),
     )
-    expose_ai_proxy_function_url: bool = Field(
-        default=False,
+    cloudfront_origin_read_timeout_seconds: int = Field(
+        default=aws_facts.CLOUDFRONT_ORIGIN_READ_TIMEOUT_S, ge=1, le=aws_facts.CLOUDFRONT_ORIGIN_READ_TIMEOUT_MAX_S,
         description=(
-            "Opt in to upstream's public, unauthenticated AIProxy Lambda function URL. Default: the AI proxy "
-            "paths go through CloudFront and API Gateway (response streaming) like the rest of the API."
+            "How long CloudFront waits for a response from an origin (upstream's default). Raise it if long-running "
+            "scorers or tools hit 504s; above 60 needs a CloudFront quota increase."
         ),
     )
+    ai_proxy_route: Literal["function_url", "api_gateway"] = Field(
+        default="function_url",
+        description=(
+            "How CloudFront reaches AIProxy for /v1/proxy, /v1/eval, /v1/function/<id>/... and /function/...: "
+            "function_url = upstream's topology (AIProxy's Lambda function URL, response streaming, upstream's "
+            "CORS; the URL is public like upstream's); api_gateway = through the REST API with a streaming "
+            "integration, UNVERIFIED against the Braintrust runtime (REST payload 1.0, not the 2.0 it gets upstream)."
+        ),
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _replaced_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "expose_ai_proxy_function_url" in data:
+            raise ValueError(
+                "expose_ai_proxy_function_url was replaced by aws.ai_proxy_route: remove it; the default "
+                "(function_url) is upstream's function URL, which `true` used to select; `false` (API Gateway) "
+                "is now ai_proxy_route: api_gateway")
+        return data

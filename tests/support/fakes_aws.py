@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from typing import Any
 
 from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs
+
+from components.aws import release
 
 from .fakes import AWS_ACCOUNT, invoke, output
 
@@ -66,15 +67,15 @@ def _arn(service: str, region: str, resource: str) -> str:
     return f"arn:aws:{service}:{region}:{AWS_ACCOUNT}:{resource}"
 
 
-# Braintrust's pointer objects in braintrust-assets-<region>: lambda/<Function>/version-<tag> holds the
-# key of the function's zip (layout of the official module's data "http" "lambda_versions").
-@invoke("aws:s3/getObject:getObject")
-def _s3_object(args: MockCallArgs, region: str) -> dict[str, Any]:
-    key = args.args["key"]
-    function = key.split("/")[1]
-    body = f"lambda/{function}/versions/0123456789abcdef{_digits(key, 8)}.zip\n"
-    return {"bucket": args.args["bucket"], "key": key, "id": key, "contentType": "text/plain",
-            "bodyBase64": base64.b64encode(body.encode()).decode(), "body": body}
+# Braintrust's pointer objects, https://braintrust-assets-<region>.s3.<region>.amazonaws.com/lambda/<Function>/
+# version-<tag>, hold the key of the function's zip. The program reads them over HTTPS
+# (components/aws/release.py); tests never touch the network: this fake answers every read.
+def fake_release_pointer(url: str) -> str:
+    function = url.split("/lambda/", 1)[1].split("/", maxsplit=1)[0]
+    return f"lambda/{function}/versions/0123456789abcdef{_digits(url, 8)}.zip\n"
+
+
+release.install_fetcher(fake_release_pointer)
 
 
 @output("aws:s3/bucket:Bucket")

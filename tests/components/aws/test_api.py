@@ -7,15 +7,17 @@ import json
 import pytest
 
 from components.aws import functions as fn
-from components.aws.edge import AI_PROXY_PATTERNS, routes
+from components.aws.edge import routes
 from components.config import ConfigError, DataPlaneConfig
-from components.facts import braintrust as published
+from components.facts import aws as aws_facts
 from tests.support.harness import Harness
-from tests.support.stacks import build_stack
+from tests.support.stacks import build_stack, stack_config
 
-from .conftest import aws_set, environment, function, user_data
+from .conftest import aws_set, both, environment, function, user_data
 
 FUNCTION = "aws:lambda/function:Function"
+FUNCTION_URL = "https://abcdefghijklmnop.lambda-url.us-east-1.on.aws/"  # what the fakes answer
+UPSTREAM_URL = aws_facts.AI_PROXY_FUNCTION_URL
 ALL_KEYS = {fn.API_HANDLER, fn.AI_PROXY, fn.MIGRATE, fn.QUARANTINE_WARMUP, fn.CATCHUP_ETL, fn.BILLING_CRON,
             fn.AUTOMATION_CRON}
 
@@ -32,13 +34,6 @@ def test_the_functions_upstream_deploys(stack_and_config: tuple[Harness, DataPla
         assert f.inputs["s3Key"].startswith(f"lambda/{key}/versions/") and f.inputs["s3Key"].endswith(".zip")
         assert f.inputs["publish"] is True
         assert len(f.inputs["vpcConfig"]["subnetIds"]) == 3
-
-
-def test_bundle_keys_come_from_the_release_pointer(stack: Harness):
-    pointers = sorted(c.args["key"] for c in stack.mocks.calls if c.token == "aws:s3/getObject:getObject")
-    assert pointers == sorted(f"lambda/{key}/version-{published.AWS_SERVICES.version}" for key in ALL_KEYS)
-    assert {c.args["bucket"] for c in stack.mocks.calls if c.token == "aws:s3/getObject:getObject"} == {
-        "braintrust-assets-us-east-1"}
 
 
 def test_memory_and_concurrency_come_from_the_config(stack_and_config: tuple[Harness, DataPlaneConfig]):
@@ -87,7 +82,7 @@ def test_api_settings(stack_and_config: tuple[Harness, DataPlaneConfig]):
     assert env["BRAINSTORE_URL"].startswith("http://") and env["BRAINSTORE_URL"].endswith(":4000")
     assert (env["BRAINSTORE_WRITER_URL"] != "") is cfg.production
     assert env["CONTROL_PLANE_TELEMETRY"] == "status,metrics,usage"
-    assert env["AI_PROXY_FN_URL"] == f"https://{stack.outputs['cloudfront_domain_name']}"
+    assert env["AI_PROXY_FN_URL"] == FUNCTION_URL  # as upstream: the API calls AIProxy's function URL
     assert env["NODE_EXTRA_CA_CERTS"] == "/var/runtime/ca-cert.pem"
     assert env["BRAINSTORE_WAL_FOOTER_VERSION"] == "v3" and env["SKIP_PG_FOR_BRAINSTORE_OBJECTS"] == "all"
     assert env["REDIS_PORT"] == "6379" and env["REDIS_HOST"].startswith("master.")
@@ -144,15 +139,13 @@ def test_api_gateway_is_throttled_logged_and_reaches_the_live_aliases(
     assert settings["metricsEnabled"] is True and settings["loggingLevel"] == "OFF"
     assert stack.one("aws:apigateway/restApi:RestApi").inputs["endpointConfiguration"]["types"] == "REGIONAL"
     integrations = stack.of_type("aws:apigateway/integration:Integration")
-    assert len(integrations) == len(routes(ai_proxy_in_gateway=True))
-    for i in integrations:
-        assert i.inputs["type"] == "AWS_PROXY" and i.inputs["uri"].endswith(
-            ("-APIHandler:live/invocations", "-AIProxy:live/response-streaming-invocations"))
-        if "AIProxy" in i.inputs["uri"]:
-            assert i.inputs["responseTransferMode"] == "STREAM" and i.inputs["timeoutMilliseconds"] == 900_000
+    assert len(integrations) == len(routes(ai_proxy_in_gateway=False))
+    assert all(i.inputs["type"] == "AWS_PROXY" and i.inputs["uri"].endswith("-APIHandler:live/invocations")
+               for i in integrations)
     gateway_permissions = [p for p in stack.of_type("aws:lambda/permission:Permission")
                            if p.inputs["principal"] == "apigateway.amazonaws.com"]
-    assert len(gateway_permissions) == 2 and all(p.inputs["qualifier"] == "live" for p in gateway_permissions)
+    assert [p.inputs["function"] for p in gateway_permissions] == [f"{cfg.deployment_name}-APIHandler"]
+    assert gateway_permissions[0].inputs["qualifier"] == "live"
     assert stack.one("aws:apigateway/account:Account").inputs["cloudwatchRoleArn"].startswith("arn:aws:iam::")
 
 
@@ -171,15 +164,25 @@ def test_cloudfront_is_https_only_uncached_and_uses_the_custom_domain(stack_and_
     origin = cdn["origins"][0]
     assert origin["customOriginConfig"]["originProtocolPolicy"] == "https-only"
     assert origin["domainName"].endswith(".execute-api.us-east-1.amazonaws.com") and origin["originPath"] == "/api"
-    assert not cdn.get("orderedCacheBehaviors")  # the AI proxy paths go through API Gateway
     if cfg.ingress.custom_domain:
         assert cdn["aliases"] == [cfg.ingress.custom_domain]
         cert = cdn["viewerCertificate"]
         assert cert["acmCertificateArn"] == cfg.ingress.certificate
-        assert cert["minimumProtocolVersion"] == "TLSv1.2_2021" and cert["sslSupportMethod"] == "sni-only"
+        # Upstream's default since "Make CloudFront minimum TLS version configurable (#338)"
+        assert cert["minimumProtocolVersion"] == "TLSv1.3_2025" and cert["sslSupportMethod"] == "sni-only"
         assert origin["customHeaders"] == [{"name": "X-CloudFront-Domain", "value": cfg.ingress.custom_domain}]
     else:
         assert cdn["viewerCertificate"]["cloudfrontDefaultCertificate"] is True
+
+
+def test_cloudfront_waits_for_origins_as_long_as_upstream_and_both_limits_are_configurable(stack: Harness):
+    cdn = stack.one("aws:cloudfront/distribution:Distribution").inputs
+    assert {o["customOriginConfig"]["originReadTimeout"] for o in cdn["origins"]} == {60}
+    h = build_stack("aws-production", mutate=both(aws_set("cloudfront_origin_read_timeout_seconds", 180),
+                                                  aws_set("cloudfront_minimum_tls", "TLSv1.2_2021")))
+    cdn = h.one("aws:cloudfront/distribution:Distribution").inputs
+    assert {o["customOriginConfig"]["originReadTimeout"] for o in cdn["origins"]} == {180}
+    assert cdn["viewerCertificate"]["minimumProtocolVersion"] == "TLSv1.2_2021"
 
 
 def test_waf_acl_is_attached_when_configured():
@@ -188,31 +191,66 @@ def test_waf_acl_is_attached_when_configured():
     assert h.one("aws:cloudfront/distribution:Distribution").inputs["webAclId"] == acl
 
 
-def test_ai_proxy_has_no_public_function_url_by_default(stack: Harness):
-    assert not stack.of_type("aws:lambda/functionUrl:FunctionUrl")
-    assert not [p for p in stack.of_type("aws:lambda/permission:Permission") if p.inputs["principal"] == "*"]
-    parameter = stack.one("aws:ssm/parameter:Parameter").inputs
-    assert parameter["insecureValue"] == f"https://{stack.outputs['cloudfront_domain_name']}"
-
-
-def test_opting_into_the_public_function_url_restores_upstream_routing():
-    h = build_stack("aws-staging", mutate=aws_set("expose_ai_proxy_function_url", True))
-    url = h.one("aws:lambda/functionUrl:FunctionUrl").inputs
-    assert url["authorizationType"] == "NONE" and url["invokeMode"] == "RESPONSE_STREAM"
-    cdn = h.one("aws:cloudfront/distribution:Distribution").inputs
-    assert [b["pathPattern"] for b in cdn["orderedCacheBehaviors"]] == list(AI_PROXY_PATTERNS)
-    assert all(b["targetOriginId"] == "ai-proxy-function-url" for b in cdn["orderedCacheBehaviors"])
-    assert len(h.of_type("aws:apigateway/integration:Integration")) == len(routes(ai_proxy_in_gateway=False))
-    env = environment(function(h, fn.API_HANDLER))
-    assert env["AI_PROXY_FN_URL"].endswith(".lambda-url.us-east-1.on.aws/")
-
-
 def test_api_deployment_changes_with_its_routes(staging: Harness):
     """The stage serves a deployment; a route or target change must create a new one."""
     trigger = staging.one("aws:apigateway/deployment:Deployment").inputs["triggers"]["routes"]
-    other = build_stack("aws-staging", mutate=aws_set("expose_ai_proxy_function_url", True))
+    other = build_stack("aws-staging", mutate=aws_set("ai_proxy_route", "api_gateway"))
     assert len(trigger) == 64
     assert other.one("aws:apigateway/deployment:Deployment").inputs["triggers"]["routes"] != trigger
+
+
+def test_ai_proxy_paths_reach_upstreams_function_url_by_default(stack: Harness):
+    """Upstream's topology: CloudFront sends the AI proxy paths to AIProxy's function URL (payload 2.0,
+    response streaming), whose CORS configuration answers the browser, x-stainless-* headers included."""
+    url = stack.one("aws:lambda/functionUrl:FunctionUrl").inputs
+    assert url["functionName"].endswith("-AIProxy") and url["qualifier"] == "live"
+    assert (url["authorizationType"], url["invokeMode"]) == (UPSTREAM_URL.auth_type, "RESPONSE_STREAM")
+    cors = url["cors"]
+    assert tuple(cors["allowHeaders"]) == UPSTREAM_URL.allow_headers
+    assert {"x-stainless-os", "x-stainless-arch", "x-bt-use-gateway"} <= set(cors["allowHeaders"])
+    assert tuple(cors["exposeHeaders"]) == UPSTREAM_URL.expose_headers
+    assert (tuple(cors["allowOrigins"]), tuple(cors["allowMethods"]), cors["allowCredentials"], cors["maxAge"]) == (
+        UPSTREAM_URL.allow_origins, UPSTREAM_URL.allow_methods, True, UPSTREAM_URL.max_age_s)
+    public = [p for p in stack.of_type("aws:lambda/permission:Permission") if p.inputs["principal"] == "*"]
+    assert sorted(p.inputs["action"] for p in public) == sorted(aws_facts.AI_PROXY_URL_PERMISSIONS)
+    assert all(p.inputs["qualifier"] == "live" for p in public)
+    assert next(p for p in public if p.inputs["action"] == "lambda:InvokeFunction").inputs["invokedViaFunctionUrl"]
+
+    cdn = stack.one("aws:cloudfront/distribution:Distribution").inputs
+    behaviors = cdn["orderedCacheBehaviors"]
+    assert tuple(b["pathPattern"] for b in behaviors) == aws_facts.AI_PROXY_PATHS
+    origin = next(o for o in cdn["origins"] if o["originId"] == behaviors[0]["targetOriginId"])
+    assert origin["domainName"] == "abcdefghijklmnop.lambda-url.us-east-1.on.aws"
+    assert origin["customOriginConfig"]["originProtocolPolicy"] == "https-only"
+    for b in behaviors:
+        assert b["targetOriginId"] == origin["originId"] and b["viewerProtocolPolicy"] == "https-only"
+        assert b["cachePolicyId"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # CachingDisabled
+        assert b["originRequestPolicyId"] == "b689b0a8-53d0-40ab-baf2-68738e2966ac"  # AllViewerExceptHostHeader
+    # The API and Brainstore reach AIProxy at its URL, as upstream.
+    assert environment(function(stack, fn.API_HANDLER))["AI_PROXY_FN_URL"] == FUNCTION_URL
+    assert stack.one("aws:ssm/parameter:Parameter").inputs["insecureValue"] == FUNCTION_URL
+
+
+def test_routing_the_ai_proxy_through_api_gateway_is_an_opt_in():
+    h = build_stack("aws-staging", mutate=aws_set("ai_proxy_route", "api_gateway"))
+    assert not h.of_type("aws:lambda/functionUrl:FunctionUrl")
+    assert not [p for p in h.of_type("aws:lambda/permission:Permission") if p.inputs["principal"] == "*"]
+    assert not h.one("aws:cloudfront/distribution:Distribution").inputs.get("orderedCacheBehaviors")
+    integrations = h.of_type("aws:apigateway/integration:Integration")
+    assert len(integrations) == len(routes(ai_proxy_in_gateway=True))
+    streaming = [i for i in integrations if "AIProxy" in i.inputs["uri"]]
+    assert streaming and all(i.inputs["uri"].endswith("-AIProxy:live/response-streaming-invocations")
+                             and i.inputs["responseTransferMode"] == "STREAM" for i in streaming)
+    cloudfront = f"https://{h.outputs['cloudfront_domain_name']}"
+    assert environment(function(h, fn.API_HANDLER))["AI_PROXY_FN_URL"] == cloudfront
+    assert h.one("aws:ssm/parameter:Parameter").inputs["insecureValue"] == cloudfront
+
+
+def test_the_replaced_opt_in_key_names_its_successor():
+    with pytest.raises(ConfigError) as error:
+        stack_config("aws-staging", mutate=aws_set("expose_ai_proxy_function_url", True))
+    [problem] = [p for p in error.value.problems if p.path == "aws"]
+    assert "aws.ai_proxy_route" in problem.message and "function_url" in problem.message
 
 
 def test_private_only_ingress_is_refused_on_aws():

@@ -11,6 +11,7 @@ import pytest
 from components.aws.brainstore import TEMPLATE, cache_size, node_roles, render_user_data
 from components.config import DataPlaneConfig
 from components.facts import braintrust as published
+from components.facts import load_all
 from components.sizing import presets
 from components.sizing.model import BrainstoreRoleSize, BrainstoreSize
 from tests.support.harness import Harness
@@ -95,7 +96,7 @@ def test_groups_roll_with_full_capacity_behind_internal_load_balancers(stack: Ha
     for nlb in stack.of_type("aws:lb/loadBalancer:LoadBalancer"):
         assert nlb.inputs["internal"] is True and nlb.inputs["loadBalancerType"] == "network"
     for tg in stack.of_type("aws:lb/targetGroup:TargetGroup"):
-        assert tg.inputs["port"] == 4000 and tg.inputs["healthCheck"]["protocol"] == "HTTP"
+        assert tg.inputs["port"] == 4000
     assert {listener.inputs["port"] for listener in stack.of_type("aws:lb/listener:Listener")} == {4000}
 
 
@@ -180,3 +181,13 @@ def test_the_ami_follows_the_instance_architecture():
     images = {t.inputs["instanceType"]: t.inputs["imageId"] for t in h.of_type(TEMPLATE_TYPE)}
     assert images["c6id.8xlarge"].endswith("al2023-ami-kernel-default-x86_64")
     assert images["c8gd.8xlarge"].endswith("al2023-ami-kernel-default-arm64")
+
+
+def test_load_balancers_probe_brainstore_as_braintrusts_helm_chart_does(stack: Harness):
+    """The chart's readiness probe (HTTP GET / on 4000, success 200-399) is the only health endpoint a
+    Braintrust source shows; the NLB checks the same, not just that the port accepts connections."""
+    for tg in stack.of_type("aws:lb/targetGroup:TargetGroup"):
+        check = tg.inputs["healthCheck"]
+        assert (check["protocol"], check["port"], check["path"], check["matcher"]) == ("HTTP", "4000", "/", "200-399")
+    facts = load_all()
+    assert facts["braintrust.brainstore.health_path"].source.startswith("braintrustdata/helm@")

@@ -52,6 +52,9 @@ CASES: list[tuple[str, Mutation, str, str]] = [
     ("aws-staging", aws_set("api_gateway.throttle_rate_limit", 0), "aws.api_gateway.throttle_rate_limit",
      "greater than 0"),
     ("aws-staging", aws_set("cloudfront_minimum_tls", "TLSv1"), "aws.cloudfront_minimum_tls", "Input should be"),
+    *[("aws-staging", aws_set("cloudfront_origin_read_timeout_seconds", seconds),
+       "aws.cloudfront_origin_read_timeout_seconds", message)
+      for seconds, message in ((181, "less than or equal to 180"), (0, "greater than or equal to 1"))],
     # Brainstore
     ("aws-staging", aws_set("brainstore.wal_footer_version", "v9"), "aws.brainstore.wal_footer_version",
      "Input should be"),
@@ -69,6 +72,11 @@ CASES: list[tuple[str, Mutation, str, str]] = [
      "aws.network", "existing_data_subnet_ids needs at least 2"),
     ("aws-staging", aws_set("network.existing_data_subnet_ids", ["subnet-0123456789abcdef2"]), "aws.network",
      "create_vpc is true"),
+    # BYO quarantine VPC: exactly three subnets, as upstream requires (the runtime reads three variables)
+    *[("aws-staging", both(aws_set("quarantine.create_vpc", False),
+                           aws_set("quarantine.existing_vpc_id", "vpc-0fedcba9876543210"),
+                           aws_set("quarantine.existing_subnet_ids", [f"subnet-0fedcba98765432{i}" for i in range(n)])),
+       "aws.quarantine", "exactly 3 existing_subnet_ids") for n in (2, 4)],
     ("aws-staging", aws_set("s3_export_role_arns", ["arn:aws:iam::123:role/x"]), "aws.s3_export_role_arns[0]",
      "pattern"),
 ]

@@ -117,3 +117,33 @@ def test_remote_support_is_off_by_default_and_needs_an_external_id(stack: Harnes
     read = _policy(h, "-support-role-read-logs")
     assert all(a.startswith("logs:") for s in read.values() for a in s["Action"])
     assert h.outputs["remote_support_role_arn"].startswith("arn:aws:iam::")
+
+
+LAMBDA_MANAGEMENT = {"lambda:TagResource", "lambda:UntagResource", "lambda:UpdateFunctionCode",
+                     "lambda:UpdateFunctionConfiguration", "lambda:DeleteFunction", "lambda:PublishVersion",
+                     "lambda:InvokeFunction", "lambda:GetFunction", "lambda:GetFunctionConfiguration",
+                     "lambda:AddPermission", "lambda:CreateFunction"}
+
+
+def _lambda_grants(h: Harness, suffix: str) -> list[dict[str, Any]]:
+    return [s for s in _policy(h, suffix).values() if LAMBDA_MANAGEMENT & set(s["Action"])]
+
+
+def test_the_api_cannot_tag_update_or_invoke_functions_it_did_not_create(stack_and_config: tuple[Harness,
+                                                                                                DataPlaneConfig]):
+    """Tagging a foreign function BraintrustQuarantine=true would make it updatable and invokable: every
+    Lambda management grant names this deployment's functions, or the quarantine functions' name prefix
+    (upstream's naming) together with the tag the function already carries."""
+    stack, cfg = stack_and_config
+    functions = f"arn:aws:lambda:{cfg.region}:{cfg.aws_section.account_id}:function:"
+    own, quarantine = f"{functions}{cfg.deployment_name}-", f"{functions}Quarantine-*"
+    for suffix in ("-iam-api-policy", "-iam-quarantine-invoke-invoke-quarantined"):
+        for grant in _lambda_grants(stack, suffix):
+            resources = grant["Resource"] if isinstance(grant["Resource"], list) else [grant["Resource"]]
+            for arn in resources:
+                assert arn.startswith(own) or arn == quarantine, f"{grant['Sid']} reaches {arn}"
+                if arn == quarantine and grant["Action"] != ["lambda:CreateFunction"]:
+                    assert grant["Condition"]["StringEquals"]["aws:ResourceTag/BraintrustQuarantine"] == "true", (
+                        f"{grant['Sid']} acts on functions that are not (yet) tagged")
+    tagging = [g for g in _lambda_grants(stack, "-iam-api-policy") if "lambda:TagResource" in g["Action"]]
+    assert tagging and all(g["Resource"] == quarantine for g in tagging)
