@@ -15,13 +15,28 @@ import pytest
 _FIXED_ON = "fixed on branch wt/{area}"
 _UNASSIGNED = "new finding of the contract suite, not yet assigned"
 
+_CLUSTER = "gcp:container/cluster:Cluster"
+_GCP = ("gcp-production", "gcp-staging")
+
 # (check, stack, subject) -> reason. Subjects: a resource name, or "<pulumi type>::<provider path>".
 KNOWN: dict[tuple[str, str, str], str] = {
     **{
-        ("gcp-enum", stack, "gcp:container/cluster:Cluster::securityPostureConfig.vulnerabilityMode"):
-            "issue 11: GKE vulnerability_mode VULNERABILITY_BASIC is Deprecated in container.v1 (the whole "
-            "field is deprecated: drop it); " + _FIXED_ON.format(area="gcp")
-        for stack in ("gcp-production", "gcp-staging")
+        ("gcp-value", stack, f"{_CLUSTER}::securityPostureConfig.vulnerabilityMode"):
+            "issue 11: GKE vulnerabilityMode VULNERABILITY_BASIC is Deprecated in container.v1; "
+            + _FIXED_ON.format(area="gcpk8s")
+        for stack in _GCP
+    },
+    **{
+        ("gcp-field", stack, f"{_CLUSTER}::securityPostureConfig.vulnerabilityMode"):
+            "issue 11: SecurityPostureConfig.vulnerabilityMode is itself Deprecated in container.v1 (any "
+            "value, VULNERABILITY_DISABLED included): omit it; " + _UNASSIGNED
+        for stack in _GCP
+    },
+    **{
+        ("gcp-field", stack, f"{_CLUSTER}::nodeConfig.workloadMetadataConfig.mode"):
+            "issue 11: Cluster.nodeConfig is Deprecated in container.v1 (node pools carry their config); the "
+            "cluster sets it for the default pool it then removes; " + _UNASSIGNED
+        for stack in _GCP
     },
     **{
         ("iam-action-resource", stack, f"{prefix}-{vpc}-flow-logs-deliver-flow-logs"):
