@@ -163,9 +163,9 @@ _GETTER = re.compile(
 def _class_sources(module: str) -> dict[str, str]:
     """Source of every top-level class of a module, read once (``inspect.getsource`` per class would rescan
     azure-native's very large ``_inputs.py`` files each time)."""
-    path = importlib.util.find_spec(module).origin
-    assert path is not None
-    text = Path(path).read_text()
+    spec = importlib.util.find_spec(module)
+    assert spec is not None and spec.origin is not None, module
+    text = Path(spec.origin).read_text()
     starts = [(m.start(), m["name"]) for m in re.finditer(r"^class (?P<name>\w+)\b", text, re.M)]
     ends = [start for start, _ in starts[1:]] + [len(text)] if starts else []
     return {name: text[start:end] for (start, name), end in zip(starts, ends, strict=True)}
