@@ -7,7 +7,6 @@ dedicated test asserts it, expected to fail. Nothing else is excused.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import pytest
@@ -59,7 +58,3 @@ def known_cases(check: str) -> list[Any]:
                      marks=pytest.mark.xfail(strict=True, reason=reason))
         for (c, stack, subject), reason in sorted(KNOWN.items()) if c == check
     ]
-
-
-def without_known(check: str, stack: str, subjects: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
-    return [(subject, item) for subject, item in subjects if not known(check, stack, subject)]
