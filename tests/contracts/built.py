@@ -1,4 +1,5 @@
-"""The six stacks, each built once per test session from its real stack file, as plain data.
+"""The six stacks and a few opt-in variants of them, each built once per test session from its real stack
+file, as plain data.
 
 Every contract test reads resources from here: the recording mocks' view (type, name, inputs with Pulumi
 secrets unwrapped), never a hand-made fixture, so what is checked is what ``pulumi up`` would send.
@@ -7,16 +8,26 @@ secrets unwrapped), never a hand-made fixture, so what is checked is what ``pulu
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from components.config import Cloud
+from components.config import Cloud, DataPlaneConfig
 from tests.support.harness import reset_runtime, unwrap
 from tests.support.stacks import build_stack, stack_config, stack_names
 
-STACKS: tuple[str, ...] = tuple(stack_names())
+# Opt-in shapes the example stacks do not use, built too so their values are checked as well:
+# name -> (stack file, mutation of its braintrust:* values).
+VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
+    "aws-staging~ai-proxy-via-api-gateway": (
+        "aws-staging", lambda values: values["aws"].update(ai_proxy_route="api_gateway")),
+}
+STACKS: tuple[str, ...] = (*stack_names(), *VARIANTS)
+
+
+def _source(name: str) -> tuple[str, Callable[[dict[str, Any]], None] | None]:
+    return VARIANTS.get(name, (name, None))
 
 
 @dataclass(frozen=True)
@@ -38,14 +49,20 @@ class Stack:
 
 
 def stacks_of(cloud: Cloud) -> list[str]:
-    return [name for name in STACKS if stack_config(name).cloud is cloud]
+    return [name for name in STACKS if _config(name).cloud is cloud]
+
+
+def _config(name: str) -> DataPlaneConfig:
+    base, mutate = _source(name)
+    return stack_config(base, mutate=mutate)
 
 
 @cache
 def built(name: str) -> Stack:
-    cfg = stack_config(name)
+    cfg = _config(name)
+    base, mutate = _source(name)
     try:
-        harness = build_stack(name)
+        harness = build_stack(base, mutate=mutate)
     finally:
         reset_runtime()  # the next build (maybe inside another test) starts from a clean engine
     resources = tuple(Resource(r.typ, r.name, unwrap(dict(r.inputs))) for r in harness.resources)

@@ -1,5 +1,5 @@
 """Failures the contract suite finds today, each marked precisely so the suite is green and turns red
-(strict XPASS) the moment a fix lands: then delete the entry.
+(strict XPASS) the moment a fix lands: then delete the entry. And deliberate deviations, each with its reason.
 
 A known failure is keyed by (check, stack, subject): the check's general test skips exactly that subject and a
 dedicated test asserts it, expected to fail. Nothing else is excused.
@@ -11,44 +11,36 @@ from typing import Any
 
 import pytest
 
-_FIXED_ON = "fixed on branch wt/{area}"
-_UNASSIGNED = "new finding of the contract suite, not yet assigned"
-
 _CLUSTER = "gcp:container/cluster:Cluster"
 _GCP = ("gcp-production", "gcp-staging")
 
 # (check, stack, subject) -> reason. Subjects: a resource name, or "<pulumi type>::<provider path>".
-KNOWN: dict[tuple[str, str, str], str] = {
-    **{
-        ("gcp-value", stack, f"{_CLUSTER}::securityPostureConfig.vulnerabilityMode"):
-            "issue 11: GKE vulnerabilityMode VULNERABILITY_BASIC is Deprecated in container.v1; "
-            + _FIXED_ON.format(area="gcpk8s")
-        for stack in _GCP
-    },
+# Failures still to fix: each is a strict xfail, so the suite turns red when the fix lands. Empty today.
+KNOWN: dict[tuple[str, str, str], str] = {}
+
+# Deliberate deviations: the contract check would object, and we keep the value on purpose for the reason
+# given. The general test skips them; test_deliberate_deviations_are_still_there keeps the list honest.
+DELIBERATE: dict[tuple[str, str, str], str] = {
     **{
         ("gcp-field", stack, f"{_CLUSTER}::securityPostureConfig.vulnerabilityMode"):
-            "issue 11: SecurityPostureConfig.vulnerabilityMode is itself Deprecated in container.v1 (any "
-            "value, VULNERABILITY_DISABLED included): omit it; " + _UNASSIGNED
+            "the field is Deprecated in container.v1 (vulnerability scanning is no longer supported); we still "
+            "send its only non-deprecated value, VULNERABILITY_DISABLED, so no GKE or provider default can select a "
+            "deprecated scanning mode (components/facts/gcp.py gcp.gke.vulnerability_mode)"
         for stack in _GCP
     },
     **{
         ("gcp-field", stack, f"{_CLUSTER}::nodeConfig.workloadMetadataConfig.mode"):
-            "issue 11: Cluster.nodeConfig is Deprecated in container.v1 (node pools carry their config); the "
-            "cluster sets it for the default pool it then removes; " + _UNASSIGNED
+            "Cluster.nodeConfig is Deprecated in container.v1, whose description still allows it 'in lieu of a "
+            "node_pool object' -- the way pulumi-gcp creates the default pool it then removes "
+            "(remove_default_node_pool). Setting GKE_METADATA there keeps the node metadata server hidden during "
+            "the minutes that pool exists; the pools we run carry their own config"
         for stack in _GCP
-    },
-    **{
-        ("iam-action-resource", stack, f"{prefix}-{vpc}-flow-logs-deliver-flow-logs"):
-            "issue 11: logs:DescribeLogGroups supports no resource-level permissions, so granting it on "
-            "log-group ARNs grants nothing (VPC flow-log delivery role); " + _UNASSIGNED
-        for stack, prefix in (("aws-production", "acme-prod"), ("aws-staging", "acme-stg"))
-        for vpc in ("network", "quarantine")
     },
 }
 
 
 def known(check: str, stack: str, subject: str) -> bool:
-    return (check, stack, subject) in KNOWN
+    return (check, stack, subject) in KNOWN or (check, stack, subject) in DELIBERATE
 
 
 def known_cases(check: str) -> list[Any]:

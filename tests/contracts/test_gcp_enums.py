@@ -13,7 +13,7 @@ from components.config import Cloud
 
 from . import gcp_fields as g
 from .built import built, leaves, stacks_of, values_at
-from .known import known, known_cases
+from .known import DELIBERATE, known, known_cases
 
 GCP = stacks_of(Cloud.GCP)
 ROWS = sorted(g.TABLE)
@@ -72,6 +72,14 @@ def test_known_deprecated_or_invalid_values(stack: str, subject: str):
 def test_known_deprecated_fields(stack: str, subject: str):
     typ, path = subject.split("::")
     assert not _field_problems(stack, typ, path)
+
+
+@pytest.mark.parametrize(("check", "stack", "subject"), sorted(k for k in DELIBERATE if k[0].startswith("gcp-")))
+def test_deliberate_deviations_are_still_there(check: str, stack: str, subject: str):
+    """An exemption for something the program no longer does would hide the next real finding: drop it."""
+    typ, path = subject.split("::")
+    problems = _field_problems(stack, typ, path) if check == "gcp-field" else _value_problems(stack, typ, path)
+    assert problems, f"{subject} no longer deviates on {stack}: remove it from DELIBERATE"
 
 
 @pytest.mark.parametrize("stack", GCP)
