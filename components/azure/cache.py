@@ -12,6 +12,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 
 from components.sizing.model import CacheSize
+from components.tags import Tags
 
 from .common import EndpointTarget, deletion_lock, private_endpoint
 
@@ -23,7 +24,7 @@ class CacheArgs:
     cluster_name: str
     resource_group_name: pulumi.Input[str]
     location: str
-    tags: dict[str, str]
+    tags: Tags
     protect: bool
     size: CacheSize
     endpoints_subnet_id: pulumi.Input[str]

@@ -36,6 +36,7 @@ from components.kubernetes.args import (
 )
 from components.kubernetes.connection_urls import azure_storage_connection_string, postgres_url, redis_url
 from components.kubernetes.workloads import Workloads
+from components.tags import resource_tags
 
 from .cache import Cache, CacheArgs
 from .cluster import Cluster, ClusterArgs
@@ -92,7 +93,7 @@ class AzureDataPlane(pulumi.ComponentResource):
             raise ConfigError(problems)
         azure = cfg.azure
         assert azure is not None, "validated: cloud azure requires the azure section"
-        dn, region, zones, tags = cfg.deployment_name, cfg.region, cfg.zone_names, cfg.all_tags
+        dn, region, zones, tags = cfg.deployment_name, cfg.region, cfg.zone_names, resource_tags(cfg)
         subscription = str(azure.subscription_id)
         names = AzureNames.of(dn, cfg.suffix)
         child = pulumi.ResourceOptions(parent=self)

@@ -20,6 +20,7 @@ import pulumi_random as random
 
 from components.config.azure import postgres_performance_tier, postgres_storage_problems
 from components.sizing.model import DatabaseSize
+from components.tags import Tags
 
 from .common import EndpointTarget, deletion_lock, grant, private_endpoint
 
@@ -78,7 +79,7 @@ class DatabaseArgs:
     resource_group_name: pulumi.Input[str]
     location: str
     subscription_id: str
-    tags: dict[str, str]
+    tags: Tags
     protect: bool
     size: DatabaseSize
     zones: list[str]

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_azure_native as azure_native
 
+from components.tags import Tags
+
 from .common import grant
 
 AZ_CLI_VERSION = "2.67.0"
@@ -55,7 +57,7 @@ class EndpointArgs:
     resource_group_name: pulumi.Input[str]
     location: str
     subscription_id: str
-    tags: dict[str, str]
+    tags: Tags
     node_resource_group: str
     private_link_service_name: str
     origin_ip: str

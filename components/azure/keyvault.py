@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_azure_native as azure_native
 
+from components.tags import Tags
+
 from .common import EndpointTarget, deletion_lock, grant, private_endpoint
 
 # Customer-managed keys, all rotated yearly by Key Vault.
@@ -41,7 +43,7 @@ class KeyVaultArgs:
     location: str
     tenant_id: pulumi.Input[str]
     subscription_id: str
-    tags: dict[str, str]
+    tags: Tags
     protect: bool
     soft_delete_days: int
     endpoints_subnet_id: pulumi.Input[str]

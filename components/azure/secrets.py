@@ -13,13 +13,14 @@ import pulumi_azure_native as azure_native
 import pulumi_random as random
 
 from components.kubernetes.args import KEY_VAULT_SECRET_NAMES
+from components.tags import Tags
 
 
 @dataclass(frozen=True)
 class AppSecretsArgs:
     vault_name: pulumi.Input[str]
     resource_group_name: pulumi.Input[str]
-    tags: dict[str, str]
+    tags: Tags
     postgres_url: pulumi.Input[str]  # components.kubernetes.connection_urls (TLS, escaped)
     redis_url: pulumi.Input[str]
     license_key: pulumi.Input[str]

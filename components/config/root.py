@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from functools import cached_property
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr, ValidationInfo, model_validator
 
 from components import naming
 from components.sizing import conformance, presets
@@ -107,6 +107,24 @@ class DataPlaneConfig(StrictModel):
     danger_allow_stale_release: bool = Field(
         default=False, description="DANGER: deploy a release older than 90 days."
     )
+    # Top-level keys the stack stores as Pulumi secrets (parse_config passes them as validation context);
+    # components keep every value under them a secret (components/tags.py, components/aws/remote_support.py).
+    _secret_keys: frozenset[str] = PrivateAttr(default_factory=frozenset)
+
+    @model_validator(mode="after")
+    def _remember_secret_keys(self, info: ValidationInfo) -> DataPlaneConfig:
+        self._secret_keys = frozenset((info.context or {}).get("secret_keys", ()))
+        return self
+
+    @property
+    def secret_keys(self) -> frozenset[str]:
+        return self._secret_keys
+
+    def is_secret(self, path: str) -> bool:
+        """Whether the value at ``path`` (``tags``, ``remote_support.external_id``) is a Pulumi secret.
+
+        Pulumi marks a whole top-level key secret when any value inside it is, so the first segment decides."""
+        return path.split(".", 1)[0].split("[", 1)[0] in self._secret_keys
 
     # ----- derived values (components read these, never raw overrides) -----
 

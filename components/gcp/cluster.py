@@ -13,6 +13,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from components.config.gcp import GcpClusterConfig
+from components.tags import Tags
 
 from .node_pools import GKE_TAINT_EFFECT, PoolSpec, initial_nodes_per_zone
 
@@ -36,7 +37,7 @@ class ClusterArgs:
     key_id: pulumi.Input[str]
     node_tag: str
     pools: Sequence[PoolSpec]
-    labels: dict[str, str]
+    labels: Tags
     protect: bool
     gateway_api: bool  # install the Gateway API (external HTTPS endpoint)
     after: Sequence[pulumi.Resource] = ()  # APIs + CMEK grants (secrets encryption, boot disks)

@@ -31,6 +31,7 @@ from components.kubernetes.args import (
     RedisConnection,
     WorkloadsArgs,
 )
+from components.tags import resource_tags
 
 from .cache import Cache, CacheArgs
 from .cluster import Cluster, ClusterArgs
@@ -74,7 +75,7 @@ class GcpDataPlane(pulumi.ComponentResource):
         gcp_cfg: GcpConfig | None = cfg.gcp
         assert gcp_cfg is not None, "validated: cloud gcp requires the gcp section"
         dn, project, region, zones = cfg.deployment_name, gcp_cfg.project_id, cfg.region, cfg.zone_names
-        labels = cfg.all_tags
+        labels = resource_tags(cfg)
         node_tag = f"{dn}-gke-node"
         child = pulumi.ResourceOptions(parent=self)
 

@@ -13,6 +13,7 @@ import pulumi_gcp as gcp
 import pulumi_random as random
 
 from components.sizing.model import DatabaseSize
+from components.tags import Tags
 
 DATABASE = "postgres"  # pg_cron lives in the "postgres" database (cron.database_name default)
 USER = "braintrust"
@@ -64,7 +65,7 @@ class DatabaseArgs:
     network_id: pulumi.Input[str]
     private_service_range_name: pulumi.Input[str] | None
     key_id: pulumi.Input[str]
-    labels: dict[str, str]
+    labels: Tags
     protect: bool
     skip_final_backup: bool
     # Private service access + the CMEK grants: Cloud SQL must not start before either.

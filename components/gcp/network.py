@@ -14,6 +14,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from components.config.gcp import GcpNetworkConfig
+from components.tags import Tags
 
 PODS_RANGE = "pods"
 SERVICES_RANGE = "services"
@@ -28,7 +29,7 @@ class NetworkArgs:
     region: str
     config: GcpNetworkConfig
     node_tag: str  # network tag on every GKE node (firewall target)
-    labels: dict[str, str]
+    labels: Tags
     after: Sequence[pulumi.Resource] = ()
 
 
