@@ -17,6 +17,7 @@ from components import naming
 from components.sizing import conformance, presets
 from components.sizing.model import Sizing
 
+from . import lambda_env
 from .access import ControlPlaneConfig, IngressConfig, OrgConfig, RemoteSupportConfig, TelemetryConfig
 from .aws import SUPPORTED_REGIONS, AwsConfig
 from .azure import AzureConfig
@@ -283,6 +284,8 @@ def cross_field_problems(cfg: DataPlaneConfig, today: dt.date) -> list[Problem]:
 
 def _cloud_problems(cfg: DataPlaneConfig) -> list[Problem]:
     found: list[tuple[str, str]] = []
+    if cfg.cloud is Cloud.AWS:
+        found += lambda_env.problems(cfg)
     if cfg.cloud is Cloud.AWS and cfg.ingress.private_only:
         found.append(("ingress.private_only", "is not available on AWS: the API is served by CloudFront; "
                       "restrict it with ingress.waf_acl"))
