@@ -24,6 +24,7 @@ from pulumi.runtime import rpc
 
 from components.config import SECRET_CAPABLE, ConfigError, StackFile, parse_config
 from policy.offline import check, recorded
+from tests.support.fakes_aws import GENERATED_PREFIX
 from tests.support.harness import Harness, new_harness, reset_runtime, run, unwrap
 from tests.support.stacks import FIXED_TODAY, STAND_INS, build_stack, stack_file, stack_names
 
@@ -85,6 +86,18 @@ def test_provider_default_tags_are_secret_with_the_tags(stack: str):
         defaults = provider.inputs.get("defaultTags") or provider.inputs.get("defaultLabels")
         assert rpc.is_rpc_secret(defaults), provider.typ
         assert SECRET_TAG in json.dumps(unwrap(defaults))
+
+
+@pytest.mark.parametrize("stack", stack_names())
+def test_generated_passwords_and_keys_only_travel_as_secrets(stack: str):
+    """Every cloud wraps them explicitly (azure-native does not mark a server's admin password secret)."""
+    h = _built(stack, secret=True)
+    generated = h.of_type("random:index/randomPassword:RandomPassword")
+    assert len(generated) >= 2
+    for r in generated:
+        value = f"{GENERATED_PREFIX}{r.name}"
+        assert _reaching(h, value), f"{r.name} reaches no resource"
+        assert h.plaintext_occurrences(value) == [], r.name
 
 
 def test_the_scan_finds_the_same_values_when_they_are_not_secret():

@@ -191,7 +191,7 @@ class AzureDataPlane(pulumi.ComponentResource):
             redis_url=redis_url(RedisConnection(host=cache.host_name, port=cache.port, password=cache.access_key,
                                                 tls=True)),
             license_key=args.brainstore_license_key,
-            storage_connection_string=azure_storage_connection_string(storage.account_name),
+            storage_connection_string=azure_storage_connection_string(storage.account_name), protect=cfg.protect,
         ), opts=child)
 
         api_ip = str(net_cfg.api_private_ip or default_api_private_ip(net_cfg.vnet_cidr))

@@ -115,7 +115,7 @@ class Database(pulumi.ComponentResource):
             # URL-safe specials only: the password goes into the PG_URL connection string verbatim.
             override_special="-_.~",
             min_lower=2, min_upper=2, min_numeric=2, min_special=1,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
         zone_redundant = size.high_availability and len(args.zones) >= 2
         server = azure_native.dbforpostgresql.Server(
@@ -126,7 +126,8 @@ class Database(pulumi.ComponentResource):
             version=str(size.version),
             sku=azure_native.dbforpostgresql.SkuArgs(name=size.sku, tier=sku_tier(size.sku)),
             administrator_login=ADMIN_LOGIN,
-            administrator_login_password=password.result,
+            # Explicitly secret: azure-native does not mark this input secret, so the engine would store it plainly.
+            administrator_login_password=pulumi.Output.secret(password.result),
             auth_config=azure_native.dbforpostgresql.AuthConfigArgs(password_auth="Enabled",
                                                                     active_directory_auth="Disabled"),
             storage=azure_native.dbforpostgresql.StorageArgs(

@@ -132,7 +132,8 @@ class GcpDataPlane(pulumi.ComponentResource):
             after=[*apis, cluster],
         ), opts=child)
 
-        function_key = random.RandomPassword(f"{dn}-function-secret-key", length=48, special=False, opts=child)
+        function_key = random.RandomPassword(f"{dn}-function-secret-key", length=48, special=False,
+                                             opts=pulumi.ResourceOptions(parent=self, protect=cfg.protect))
         node_pools = cluster.node_pools
         workloads = GcpWorkloads(f"{dn}-workloads", GcpWorkloadsArgs(
             deployment_name=dn, project_id=project, region=region, cluster_name=cluster.name,
@@ -161,7 +162,7 @@ class GcpDataPlane(pulumi.ComponentResource):
                     redis=RedisConnection(host=cache.host, port=cache.port, password=cache.auth_string,
                                           tls=cache.tls, ca_certificate=cache.server_ca_pem if cache.tls else None),
                     brainstore_license_key=args.brainstore_license_key,
-                    function_secret_key=function_key.result,
+                    function_secret_key=pulumi.Output.secret(function_key.result),
                 ),
                 labels=labels,
                 chart_depends_on=[*node_pools.values(), *identities.bindings],

@@ -158,14 +158,14 @@ class Database(pulumi.ComponentResource):
             length=32,
             special=True,
             override_special="-_.",  # URL-safe without escaping
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
         user = gcp.sql.User(
             f"{name}-user",
             name=USER,
             instance=instance.name,
             project=args.project_id,
-            password=password.result,
+            password=pulumi.Output.secret(password.result),
             # With deletion protection the user goes with the instance; deleting it first would cut off
             # the running services during a replace.
             deletion_policy="ABANDON" if args.protect else None,
@@ -176,6 +176,7 @@ class Database(pulumi.ComponentResource):
             secret_id=f"{args.deployment_name}-postgres-password",
             project=args.project_id,
             labels=args.labels,
+            deletion_protection=args.protect,
             replication=gcp.secretmanager.SecretReplicationArgs(
                 user_managed=gcp.secretmanager.SecretReplicationUserManagedArgs(
                     replicas=[gcp.secretmanager.SecretReplicationUserManagedReplicaArgs(
@@ -188,7 +189,7 @@ class Database(pulumi.ComponentResource):
                     )]
                 )
             ),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.after)),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, depends_on=list(args.after)),
         )
         gcp.secretmanager.SecretVersion(
             f"{name}-password-version",

@@ -23,6 +23,8 @@ NOTHING_TO_JUDGE = {
     # the chart renders its Deployments only in a real preview (judged there); offline the
     # chart's values are judged by k8s-braintrust-chart-hardened instead
     "k8s-no-privileged-pods", "k8s-run-as-non-root", "k8s-container-resources",
+    # it judges the public AIProxy function URL, which no committed stack opts into (built below)
+    "aws-lambda-function-url-authenticated",
 }
 # (on AWS, Brainstore runs on EC2 Auto Scaling groups, not Kubernetes node pools)
 KUBERNETES_CLOUDS = ("gcp", "azure")
@@ -81,3 +83,14 @@ def test_the_runner_catches_a_real_defect_and_prints_it_like_the_cli():
     assert text.startswith("Policy Violations:")
     assert "[mandatory]  braintrust-data-plane v" in text
     assert "aws-rds-deletion-safeguards (acme-prod-db-instance: aws:rds/instance:Instance)" in text
+
+
+def test_the_public_function_url_opt_in_is_flagged_as_advisory():
+    """The opt-in builds upstream's unauthenticated AIProxy URL: the advisory rule sees the real resource."""
+    from .support import build
+
+    opted_in = build("aws-staging", mutate=lambda v: v["aws"].update(expose_ai_proxy_function_url=True),
+                     key="function-url")
+    flagged = [v for v in opted_in.report.violations if v.policy == "aws-lambda-function-url-authenticated"]
+    assert len(flagged) == 1 and "anyone on the internet" in flagged[0].message
+    assert not opted_in.report.mandatory

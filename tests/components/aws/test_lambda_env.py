@@ -21,6 +21,7 @@ from components.facts import secrets as facts
 from tests.support.harness import Harness, reset_runtime, unwrap
 from tests.support.stacks import build_config, stack_config
 
+
 # The stacks, plus the variants that add variables: the fast reader and the public AI proxy function URL.
 def _fast_reader_and_function_url(values: dict[str, Any]) -> None:
     values.setdefault("brainstore", {}).update({"fast_reader": {"count": 2}})
