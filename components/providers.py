@@ -11,6 +11,7 @@ import pulumi_azure_native as azure_native
 import pulumi_gcp as gcp
 
 from components.config import DataPlaneConfig
+from components.tags import resource_tags
 
 
 def aws_provider(cfg: DataPlaneConfig) -> aws.Provider:
@@ -20,7 +21,7 @@ def aws_provider(cfg: DataPlaneConfig) -> aws.Provider:
         region=cfg.region,
         # Refuse to touch any other account than the one this stack was written for.
         allowed_account_ids=[section.account_id] if section.account_id else None,
-        default_tags=aws.ProviderDefaultTagsArgs(tags=cfg.all_tags),
+        default_tags=aws.ProviderDefaultTagsArgs(tags=resource_tags(cfg)),
     )
 
 
@@ -30,7 +31,7 @@ def gcp_provider(cfg: DataPlaneConfig) -> gcp.Provider:
         f"{cfg.deployment_name}-gcp",
         project=cfg.gcp.project_id,
         region=cfg.region,
-        default_labels=cfg.all_tags,
+        default_labels=resource_tags(cfg),
         add_pulumi_attribution_label=False,
     )
 

@@ -75,7 +75,8 @@ def validate_stack_file(stack: str, today: dt.date) -> DataPlaneConfig:
     if not path.exists():
         raise FileNotFoundError(path)
     sf = StackFile(path)
-    return parse_config(sf.values, today=today, secrets_set=SECRET_KEYS, plaintext_secrets=sf.plaintext_secrets)
+    return parse_config(sf.values, today=today, secrets_set=SECRET_KEYS, plaintext_secrets=sf.plaintext_secrets,
+                        secret_keys=sf.secret_keys)
 
 
 def validate_engine_config(config: Mapping[str, ConfigEntry], today: dt.date) -> DataPlaneConfig:
@@ -83,7 +84,10 @@ def validate_engine_config(config: Mapping[str, ConfigEntry], today: dt.date) ->
     raw = split_namespace({key: entry.value for key, entry in config.items()})
     present = {key for key in SECRET_KEYS if key in raw}
     plaintext = [key for key in present if not config[f"braintrust:{key}"].secret]
-    return parse_config(raw, today=today, secrets_set=present, plaintext_secrets=plaintext)
+    stored_secret = {key.removeprefix("braintrust:") for key, entry in config.items()
+                     if entry.secret and key.startswith("braintrust:")}
+    return parse_config(raw, today=today, secrets_set=present, plaintext_secrets=plaintext,
+                        secret_keys=stored_secret)
 
 
 class Driver:

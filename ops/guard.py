@@ -59,6 +59,9 @@ STATEFUL: dict[str, str] = {
     "kubernetes:core/v1:PersistentVolumeClaim": "persistent volume claim",
     "kubernetes:core/v1:PersistentVolume": "persistent volume",
     "kubernetes:core/v1:Namespace": "namespace (deleting it deletes everything in it)",
+    # Generated values
+    "random:index/randomPassword:RandomPassword": "generated password or signing key (a new value breaks "
+                                                  "running services and every token signed with the old one)",
 }
 
 REPLACING = frozenset({OpType.REPLACE, OpType.CREATE_REPLACEMENT, OpType.DELETE_REPLACED})

@@ -1,6 +1,7 @@
 """Stateful-resource audit: what holds data, and what keeps it from being deleted.
 
-For every stateful resource type the program creates (databases, caches, buckets, keys, vaults, disks):
+For every stateful resource type the program creates (databases, caches, buckets, keys, vaults, disks,
+secret stores and the generators of keys and passwords):
 
 * production: Pulumi ``protect``; ``retain_on_delete`` for buckets and keys; the cloud's own deletion
   protection on (deletion protection flags, purge protection, CanNotDelete locks, no force-destroy);
@@ -31,21 +32,25 @@ STAGING = [s for s in stack_names() if s.endswith("-staging")]
 
 # The inventory: every stateful type each cloud's production stack creates (a new one must be added
 # here deliberately, with its protection, or the inventory test fails).
+GENERATOR = "random:index/randomPassword:RandomPassword"
 INVENTORY: dict[str, set[str]] = {
     "aws": {"aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup",
-            "aws:s3/bucket:Bucket", "aws:kms/key:Key"},
+            "aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:secretsmanager/secret:Secret", GENERATOR},
     "gcp": {"gcp:sql/databaseInstance:DatabaseInstance", "gcp:redis/instance:Instance",
-            "gcp:storage/bucket:Bucket", "gcp:kms/cryptoKey:CryptoKey"},
+            "gcp:storage/bucket:Bucket", "gcp:kms/cryptoKey:CryptoKey", "gcp:secretmanager/secret:Secret",
+            GENERATOR},
     "azure": {"azure-native:dbforpostgresql:Server", "azure-native:dbforpostgresql:Database",
               "azure-native:redisenterprise:RedisEnterprise", "azure-native:redisenterprise:Database",
               "azure-native:storage:StorageAccount", "azure-native:storage:BlobContainer",
-              "azure-native:keyvault:Vault", "azure-native:keyvault:Key"},
+              "azure-native:keyvault:Vault", "azure-native:keyvault:Key", "azure-native:keyvault:Secret",
+              GENERATOR},
 }
 # Resource modules that hold data; a type from one of them must be classified (stateful or not).
 DATA_MODULES = ("aws:rds/", "aws:elasticache/", "aws:s3/", "aws:kms/", "aws:ebs/", "aws:dynamodb/", "aws:efs/",
                 "gcp:sql/", "gcp:redis/", "gcp:storage/", "gcp:kms/", "gcp:compute/disk", "gcp:filestore/",
                 "azure-native:dbforpostgresql:", "azure-native:redisenterprise:", "azure-native:redis:",
-                "azure-native:storage:", "azure-native:keyvault:", "azure-native:compute:Disk")
+                "azure-native:storage:", "azure-native:keyvault:", "azure-native:compute:Disk",
+                "aws:secretsmanager/", "gcp:secretmanager/", "random:")
 # Types from those modules that hold no data of their own (settings, attachments, identities).
 NOT_STATEFUL = {
     "aws:rds/parameterGroup:ParameterGroup", "aws:rds/subnetGroup:SubnetGroup",
@@ -60,8 +65,10 @@ NOT_STATEFUL = {
     "azure-native:dbforpostgresql:Configuration", "azure-native:dbforpostgresql:FirewallRule",
     "azure-native:dbforpostgresql:Administrator",
     "azure-native:storage:BlobServiceProperties", "azure-native:storage:ManagementPolicy",
-    # secrets are re-created from stack configuration and generated values; losing one loses no data
-    "azure-native:keyvault:Secret",
+    # a secret's value: written again from the protected generator or from configuration
+    "aws:secretsmanager/secretVersion:SecretVersion", "gcp:secretmanager/secretVersion:SecretVersion",
+    # name suffixes: the protected resources they name refuse the replacement a new suffix would mean
+    "random:index/randomString:RandomString", "random:index/randomId:RandomId",
 }
 
 Check = Callable[[Recorded], str | None]
@@ -91,6 +98,7 @@ CLOUD_GUARDS: dict[str, list[Check]] = {
         _flag("settings.deletionProtectionEnabled", True, "Cloud SQL API deletion protection")],
     "gcp:redis/instance:Instance": [_flag("deletionProtection", True, "Memorystore deletion protection")],
     "gcp:storage/bucket:Bucket": [_flag("forceDestroy", "not-true", "GCS force destroy")],
+    "gcp:secretmanager/secret:Secret": [_flag("deletionProtection", True, "Secret Manager deletion protection")],
     "azure-native:keyvault:Vault": [_flag("properties.enablePurgeProtection", True, "Key Vault purge protection")],
 }
 # Types whose cloud guard is a separate lock resource.
@@ -106,6 +114,9 @@ NO_CLOUD_SWITCH = {
     "azure-native:redisenterprise:Database": "inside the locked cluster",
     "azure-native:storage:BlobContainer": "inside the locked account",
     "azure-native:keyvault:Key": "inside the purge-protected vault",
+    "azure-native:keyvault:Secret": "inside the purge-protected vault (deleted secrets stay recoverable)",
+    "aws:secretsmanager/secret:Secret": "production schedules deletion with a 7-day recovery window",
+    GENERATOR: "exists only in Pulumi state; protect keeps a replacement from changing the password or key",
 }
 
 

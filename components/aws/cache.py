@@ -60,7 +60,7 @@ class Cache(pulumi.ComponentResource):
             f"{name}-slow-log", name=f"/braintrust/{d.name}/redis/slow-log",
             retention_in_days=args.log_retention_days, kms_key_id=args.key_arn,
             tags=d.tags_for(f"{d.name}-redis-slow-log"), opts=child)
-        auth_token = generated_secret(f"{name}-auth-token", 64, self)
+        auth_token = generated_secret(f"{name}-auth-token", 64, self, protect=d.protect)
 
         ha = size.high_availability
         group = aws.elasticache.ReplicationGroup(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pulumi
 
 from components import tags as tagging
+from components.tags import Tags
 
 PARTITION = "aws"  # SUPPORTED_REGIONS are all commercial regions
 
@@ -20,12 +21,12 @@ class Deployment:
     name: str
     region: str
     account_id: pulumi.Input[str]
-    tags: dict[str, str]
+    tags: Tags
     protect: bool = False
     production: bool = False
     permissions_boundary_arn: str | None = None
 
-    def tags_for(self, name: str, **more: str) -> dict[str, str]:
+    def tags_for(self, name: str, **more: str) -> dict[str, pulumi.Input[str]]:
         """Deployment tags plus the console `Name` (and any resource-specific tags; ours win)."""
         return tagging.merged(self.tags, {"Name": name, **more})
 

@@ -14,6 +14,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.config import DataPlaneConfig
+from components.tags import resource_tags
 
 from . import functions as fn
 from . import network
@@ -58,7 +59,7 @@ class AwsDataPlane(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         account_id: pulumi.Input[str] = section.account_id or aws.get_caller_identity_output(
             opts=pulumi.InvokeOutputOptions(parent=self)).account_id
-        d = Deployment(name=cfg.deployment_name, region=cfg.region, account_id=account_id, tags=cfg.all_tags,
+        d = Deployment(name=cfg.deployment_name, region=cfg.region, account_id=account_id, tags=resource_tags(cfg),
                        protect=cfg.protect, production=cfg.production,
                        permissions_boundary_arn=section.permissions_boundary_arn)
         nat = section.network.nat_gateways or ("per_az" if cfg.production else "single")
@@ -215,6 +216,6 @@ class AwsDataPlane(pulumi.ComponentResource):
             assert cfg.remote_support.external_id is not None  # guaranteed by RemoteSupportConfig
             support = RemoteSupport(f"{name}-support", RemoteSupportArgs(
                 deployment=d, braintrust_account_ids=cfg.remote_support.braintrust_account_ids,
-                external_id=cfg.remote_support.external_id), child)
+                external_id=cfg.remote_support.external_id, secret=cfg.is_secret("remote_support")), child)
             self.outputs["remote_support_role_arn"] = support.role_arn
         self.register_outputs(self.outputs)

@@ -106,7 +106,7 @@ class Database(pulumi.ComponentResource):
             opts=child,
         ) for kind in EXPORTED_LOGS]
 
-        password = generated_secret(f"{name}-password", 32, self)
+        password = generated_secret(f"{name}-password", 32, self, protect=d.protect)
         snapshot_suffix = random.RandomId(f"{name}-final-snapshot", byte_length=4, opts=child)
         provisioned = size.storage_gb >= AWS_GP3_PROVISIONABLE_FROM_GB
         instance = aws.rds.Instance(

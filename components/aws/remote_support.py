@@ -22,6 +22,8 @@ class RemoteSupportArgs:
     deployment: Deployment
     braintrust_account_ids: list[str]
     external_id: str
+    # The stack stores `remote_support` as a secret: the trust policy (account ids, ExternalId) stays one.
+    secret: bool = False
 
 
 class RemoteSupport(pulumi.ComponentResource):
@@ -30,12 +32,14 @@ class RemoteSupport(pulumi.ComponentResource):
     def __init__(self, name: str, args: RemoteSupportArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("braintrust:aws:RemoteSupport", name, None, opts)
         d = args.deployment
-        trust = p.document([{
+        trust: pulumi.Input[str] = p.document([{
             "Effect": "Allow",
             "Principal": {"AWS": [f"arn:aws:iam::{account}:root" for account in args.braintrust_account_ids]},
             "Action": "sts:AssumeRole",
             "Condition": {"StringEquals": {"sts:ExternalId": args.external_id}},
         }])
+        if args.secret:
+            trust = pulumi.Output.secret(trust)
         log_groups = [d.log_group_arn(f"/braintrust/{d.name}/*"), d.log_group_arn(f"/braintrust/{d.name}/*:*"),
                       d.log_group_arn(f"/aws/rds/instance/{d.name}-*"),
                       d.log_group_arn(f"/aws/rds/instance/{d.name}-*:*")]

@@ -15,9 +15,22 @@ import pulumi_random as random
 from .context import Deployment
 
 
-def generated_secret(name: str, length: int, parent: pulumi.Resource) -> random.RandomPassword:
-    """Letters and digits only: the values end up inside URLs and env files, where symbols need escaping."""
-    return random.RandomPassword(name, length=length, special=False, opts=pulumi.ResourceOptions(parent=parent))
+@dataclass(frozen=True)
+class GeneratedSecret:
+    """A generated value; ``result`` is a Pulumi secret explicitly (not only because the provider says so)."""
+
+    resource: random.RandomPassword
+    result: pulumi.Output[str]
+
+
+def generated_secret(name: str, length: int, parent: pulumi.Resource, *, protect: bool) -> GeneratedSecret:
+    """Letters and digits only: the values end up inside URLs and env files, where symbols need escaping.
+
+    Protected in production: replacing the generator changes the password or signing key under running
+    services."""
+    password = random.RandomPassword(name, length=length, special=False,
+                                     opts=pulumi.ResourceOptions(parent=parent, protect=protect))
+    return GeneratedSecret(resource=password, result=pulumi.Output.secret(password.result))
 
 
 def stored_secret(name: str, d: Deployment, key_arn: pulumi.Input[str], value: pulumi.Input[str],
@@ -33,7 +46,7 @@ def stored_secret(name: str, d: Deployment, key_arn: pulumi.Input[str], value: p
         # Production keeps a deleted secret recoverable for a week; staging can be recreated at once.
         recovery_window_in_days=7 if d.production else 0,
         tags=d.tags_for(name),
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=pulumi.ResourceOptions(parent=parent, protect=d.protect),
     )
     version = aws.secretsmanager.SecretVersion(
         name,
@@ -62,9 +75,9 @@ class Secrets(pulumi.ComponentResource):
         super().__init__("braintrust:aws:Secrets", name, None, opts)
         d = args.deployment
         # Signs function tokens and service tokens (FUNCTION_SECRET_KEY / SERVICE_TOKEN_SECRET_KEY).
-        function_key = generated_secret(f"{name}-function-key", 32, self)
+        function_key = generated_secret(f"{name}-function-key", 32, self, protect=d.protect)
         # Lets operators trigger crons by hand (CRON_OVERRIDE_SECRET_KEY); upstream keeps it in state only.
-        cron_key = generated_secret(f"{name}-cron-key", 32, self)
+        cron_key = generated_secret(f"{name}-cron-key", 32, self, protect=d.protect)
         self.function_key_arn = stored_secret(
             f"{name}-function-key", d, args.key_arn, function_key.result,
             "Braintrust function and service token signing key", self)

@@ -18,6 +18,7 @@ import pulumi_azure_native as azure_native
 
 from components.facts.azure import MANAGED_REDIS_RDB_FREQUENCY
 from components.sizing.model import CacheSize
+from components.tags import Tags
 
 from .common import EndpointTarget, deletion_lock, private_endpoint
 
@@ -37,7 +38,7 @@ class CacheArgs:
     cluster_name: str
     resource_group_name: pulumi.Input[str]
     location: str
-    tags: dict[str, str]
+    tags: Tags
     protect: bool
     size: CacheSize
     endpoints_subnet_id: pulumi.Input[str]

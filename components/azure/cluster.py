@@ -37,6 +37,7 @@ from components.kubernetes.args import (
     brainstore_pool_max_nodes,
 )
 from components.sizing.model import BrainstoreRoleSize, BrainstoreSize, NodePoolSize
+from components.tags import Tags
 
 from .common import grant
 
@@ -84,7 +85,7 @@ class ClusterArgs:
     resource_group_name: pulumi.Input[str]
     location: str
     subscription_id: str
-    tags: dict[str, str]
+    tags: Tags
     production: bool
     zones: list[str]
     nodes_subnet_id: pulumi.Input[str]

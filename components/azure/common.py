@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_azure_native as azure_native
 
+from components.tags import Tags
+
 # Built-in Azure role definition ids (identical in every tenant).
 # https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
 ROLE_IDS: dict[str, str] = {
@@ -67,7 +69,7 @@ def private_endpoint(
     location: str,
     subnet_id: pulumi.Input[str],
     target: EndpointTarget,
-    tags: dict[str, str],
+    tags: Tags,
 ) -> azure_native.network.PrivateEndpoint:
     """Private endpoint plus the DNS zone group that keeps its A record in the private zone."""
     endpoint = azure_native.network.PrivateEndpoint(

@@ -37,6 +37,7 @@ from components.kubernetes.args import (
 )
 from components.kubernetes.connection_urls import azure_storage_connection_string, postgres_url, redis_url
 from components.kubernetes.workloads import Workloads
+from components.tags import resource_tags
 
 from .cache import Cache, CacheArgs
 from .cluster import Cluster, ClusterArgs
@@ -95,7 +96,7 @@ class AzureDataPlane(pulumi.ComponentResource):
             raise ConfigError(problems)
         azure = cfg.azure
         assert azure is not None, "validated: cloud azure requires the azure section"
-        dn, region, zones, tags = cfg.deployment_name, cfg.region, cfg.zone_names, cfg.all_tags
+        dn, region, zones, tags = cfg.deployment_name, cfg.region, cfg.zone_names, resource_tags(cfg)
         subscription = str(azure.subscription_id)
         names = AzureNames.of(dn, cfg.suffix)
         child = pulumi.ResourceOptions(parent=self)
@@ -194,7 +195,7 @@ class AzureDataPlane(pulumi.ComponentResource):
             redis_url=redis_url(RedisConnection(host=cache.host_name, port=cache.port, password=cache.access_key,
                                                 tls=True)),
             license_key=args.brainstore_license_key,
-            storage_connection_string=azure_storage_connection_string(storage.account_name),
+            storage_connection_string=azure_storage_connection_string(storage.account_name), protect=cfg.protect,
         ), opts=child)
 
         api_ip = str(net_cfg.api_private_ip or default_api_private_ip(net_cfg.vnet_cidr))

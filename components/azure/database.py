@@ -23,6 +23,7 @@ import pulumi_random as random
 
 from components.config.azure import postgres_performance_tier, postgres_storage_problems
 from components.sizing.model import DatabaseSize
+from components.tags import Tags
 
 from .common import EndpointTarget, deletion_lock, grant, private_endpoint
 from .scripts import cli_script, trigger_tag
@@ -113,7 +114,7 @@ class DatabaseArgs:
     resource_group_name: pulumi.Input[str]
     location: str
     subscription_id: str
-    tags: dict[str, str]
+    tags: Tags
     protect: bool
     size: DatabaseSize
     zones: list[str]
@@ -149,7 +150,7 @@ class Database(pulumi.ComponentResource):
             # URL-safe specials only: the password goes into the PG_URL connection string verbatim.
             override_special="-_.~",
             min_lower=2, min_upper=2, min_numeric=2, min_special=1,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
         zone_redundant = size.high_availability and len(args.zones) >= 2
         server = azure_native.dbforpostgresql.Server(
@@ -160,9 +161,11 @@ class Database(pulumi.ComponentResource):
             version=str(size.version),
             sku=azure_native.dbforpostgresql.SkuArgs(name=size.sku, tier=sku_tier(size.sku)),
             administrator_login=ADMIN_LOGIN,
-            administrator_login_password=password.result,
-            auth_config=azure_native.dbforpostgresql.AuthConfigArgs(password_auth=azure_native.dbforpostgresql.PasswordBasedAuth.ENABLED,
-                                                                    active_directory_auth=azure_native.dbforpostgresql.MicrosoftEntraAuth.DISABLED),
+            # Explicitly secret: azure-native does not mark this input secret, so the engine would store it plainly.
+            administrator_login_password=pulumi.Output.secret(password.result),
+            auth_config=azure_native.dbforpostgresql.AuthConfigArgs(
+                password_auth=azure_native.dbforpostgresql.PasswordBasedAuth.ENABLED,
+                active_directory_auth=azure_native.dbforpostgresql.MicrosoftEntraAuth.DISABLED),
             storage=azure_native.dbforpostgresql.StorageArgs(
                 storage_size_gb=size.storage_gb,
                 tier=tier,

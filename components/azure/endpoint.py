@@ -23,6 +23,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 
 from components.facts.azure import FRONT_DOOR_ORIGIN_TIMEOUT_MAX_S
+from components.tags import Tags
 
 from .common import grant
 from .scripts import cli_script, trigger_tag
@@ -61,7 +62,7 @@ class EndpointArgs:
     resource_group_name: pulumi.Input[str]
     location: str
     subscription_id: str
-    tags: dict[str, str]
+    tags: Tags
     node_resource_group: str
     private_link_service_name: str
     origin_ip: str

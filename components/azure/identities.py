@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_azure_native as azure_native
 
+from components.tags import Tags
+
 ROLES = ("workload", "postgres", "storage", "redis", "cluster", "operations")
 
 
@@ -22,7 +24,7 @@ class IdentitiesArgs:
     deployment_name: str
     resource_group_name: pulumi.Input[str]
     location: str
-    tags: dict[str, str]
+    tags: Tags
 
 
 @dataclass(frozen=True)

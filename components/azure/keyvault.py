@@ -22,6 +22,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 
 from components.facts.azure import MANAGED_REDIS_IS_KEY_VAULT_TRUSTED_SERVICE
+from components.tags import Tags
 
 from .common import EndpointTarget, deletion_lock, grant, private_endpoint
 
@@ -57,7 +58,7 @@ class KeyVaultArgs:
     location: str
     tenant_id: pulumi.Input[str]
     subscription_id: str
-    tags: dict[str, str]
+    tags: Tags
     protect: bool
     soft_delete_days: int
     endpoints_subnet_id: pulumi.Input[str]

@@ -14,6 +14,7 @@ from components.config.azure import (
     endpoint_subnet_cidr,
     node_subnet_cidr,
 )
+from components.tags import Tags
 
 # Ports the cluster reaches on private endpoints: PostgreSQL, Azure Managed Redis (TLS), Blob/Key Vault.
 DATA_STORE_PORTS = ["5432", "10000", "443"]
@@ -25,7 +26,7 @@ class NetworkArgs:
     deployment_name: str
     resource_group_name: pulumi.Input[str]
     location: str
-    tags: dict[str, str]
+    tags: Tags
     vnet_cidr: ipaddress.IPv4Network
     create_vnet: bool = True
     existing_vnet_id: str | None = None

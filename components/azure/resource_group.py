@@ -7,12 +7,14 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_azure_native as azure_native
 
+from components.tags import Tags
+
 
 @dataclass(frozen=True)
 class ResourceGroupArgs:
     name: str
     location: str
-    tags: dict[str, str]
+    tags: Tags
     protect: bool
     existing_name: str | None = None
 

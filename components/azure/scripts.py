@@ -26,6 +26,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 
 from components.facts.azure import DEPLOYMENT_SCRIPT_RETENTION
+from components.tags import Tags
 
 AZ_CLI_VERSION = "2.67.0"
 
@@ -47,7 +48,7 @@ def cli_script(
     environment: Mapping[str, pulumi.Input[str]],
     trigger: str,
     timeout: str,
-    tags: dict[str, str],
+    tags: Tags,
     depends_on: list[pulumi.Resource],
 ) -> azure_native.resources.AzureCliScript:
     """One idempotent Azure CLI deployment script (see the module docstring for why it must be)."""

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_azure_native as azure_native
 
+from components.tags import Tags
+
 from .common import EndpointTarget, deletion_lock, grant, private_endpoint
 
 CONTAINERS = {"brainstore": "brainstore", "responses": "responses", "code_bundles": "code-bundles"}
@@ -31,7 +33,7 @@ class StorageArgs:
     resource_group_name: pulumi.Input[str]
     location: str
     subscription_id: str
-    tags: dict[str, str]
+    tags: Tags
     protect: bool
     zone_redundant: bool
     cors_origins: list[str]

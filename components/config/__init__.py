@@ -1,10 +1,11 @@
 """Typed stack configuration. Nothing here reads pulumi.Config; __main__.py does, once."""
 
 from .common import Cloud, Size
-from .loading import SECRET_KEYS, ConfigError, StackFile, parse_config, split_namespace
+from .loading import SECRET_CAPABLE, SECRET_KEYS, ConfigError, StackFile, parse_config, split_namespace
 from .root import DataPlaneConfig, Problem, warnings
 
 __all__ = [
+    "SECRET_CAPABLE",
     "SECRET_KEYS",
     "Cloud",
     "ConfigError",

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from components.facts import aws as aws_facts
 from components.facts import limits
+from components.facts import secrets as secret_facts
 
 from .common import StrictModel, given
 from .names import s3_bucket_problems
@@ -57,7 +58,25 @@ RetentionDays = Annotated[int, AfterValidator(_retention)]
 # can never break out of an env file or a shell script, and names that cannot smuggle a secret in.
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]{0,127}$")
 _ENV_VALUE = re.compile(r"^[A-Za-z0-9._:/@,+=%-]{0,1024}$")
-_SECRET_LIKE = re.compile(r"(SECRET|PASSWORD|PASSWD|TOKEN|LICENSE|CREDENTIAL|PRIVATE|_KEY$|^PG_URL$|^REDIS_URL$)")
+_SECRET_LIKE = re.compile(r"(SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|LICENSE|CREDENTIAL|PRIVATE|APIKEY|"
+                          r"CONNECTION_STRING|(^|_)KEYS?(_|$)|^PG_URL$|^REDIS_URL$)")
+_CREDENTIAL_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^/@:]*:[^/@]+@", re.IGNORECASE)
+_KEY_PATTERNS = [(f.name, re.compile(f.pattern)) for f in secret_facts.KEY_FORMATS]
+_SECRETS_INSTEAD = ("secrets never go into Lambda environments or user data (they are resolved from Secrets "
+                    "Manager at runtime)")
+
+
+def credential_in(value: str) -> str | None:
+    """Which known credential format ``value`` has (a provider key, a URL with a password), or None."""
+    for name, pattern in _KEY_PATTERNS:
+        if pattern.search(value):
+            return name
+    for f in secret_facts.KEY_FORMATS:
+        if value.startswith(f.prefixes):
+            return f.name
+    if _CREDENTIAL_URL.search(value):
+        return "a URL with a password"
+    return None
 
 
 def _plain_env(values: dict[str, str]) -> dict[str, str]:
@@ -65,8 +84,10 @@ def _plain_env(values: dict[str, str]) -> dict[str, str]:
         if not _ENV_NAME.match(name):
             raise ValueError(f"{given(name)} is not an environment variable name (A-Z, 0-9, _)")
         if _SECRET_LIKE.search(name):
-            raise ValueError(f"{given(name)} looks like a secret; secrets never go into Lambda environments or "
-                             "user data (they are resolved from Secrets Manager at runtime)")
+            raise ValueError(f"{given(name)} looks like a secret; {_SECRETS_INSTEAD}")
+        credential = credential_in(value)
+        if credential:  # the value itself is never echoed
+            raise ValueError(f"value of {given(name)} looks like a credential ({credential}); {_SECRETS_INSTEAD}")
         if not _ENV_VALUE.match(value):
             raise ValueError(f"value of {given(name)} may only contain letters, digits and ._:/@,+=%- "
                              "(it is written into an env file and a shell script)")
@@ -218,7 +239,11 @@ class AwsLambdaConfig(StrictModel):
     log_retention_days: RetentionDays = Field(default=90, description="Retention of every Lambda log group.")
     extra_env: PlainEnv = Field(
         default_factory=dict,
-        description="More (non-secret) environment variables for the API functions (APIHandler, AIProxy).",
+        description=(
+            "More (non-secret) environment variables for the API functions (APIHandler, AIProxy). Names or values "
+            "that look like credentials are refused; with the program's own variables they must fit Lambda's 4 KB "
+            "(checked at config time)."
+        ),
     )
     outbound_rate_limit_max_requests: int = Field(
         default=aws_facts.OUTBOUND_RATE_LIMIT_MAX_REQUESTS, ge=0,
@@ -329,7 +354,10 @@ class AwsBrainstoreConfig(StrictModel):
         default=True,
         description="Let operators open a shell on Brainstore nodes with SSM Session Manager (no SSH, no keys).",
     )
-    extra_env: PlainEnv = Field(default_factory=dict, description="More (non-secret) Brainstore settings.")
+    extra_env: PlainEnv = Field(
+        default_factory=dict,
+        description="More (non-secret) Brainstore settings; names or values that look like credentials are refused.",
+    )
 
 
 class AwsConfig(StrictModel):

@@ -49,6 +49,18 @@ PROVIDER_KEYS_WE_SET: dict[str, str] = {
     "azure-native:subscriptionId": "braintrust:azure.subscription_id",
     "azure-native:tenantId": "braintrust:azure.tenant_id",
 }
+# Keys a user may store with `pulumi config set --secret` (or `--secret --path <key>.<field>`, which makes the
+# whole top-level key secret): every value under them stays a Pulumi secret wherever it becomes a resource
+# input (tags: components/tags.py; remote_support: components/aws/remote_support.py; tests/test_secrecy.py).
+# Any other key ends up in resource names, ARNs, ids or sizes, which Pulumi cannot keep secret, so storing
+# it as a secret is refused rather than silently leaked.
+SECRET_CAPABLE: dict[str, str] = {
+    "brainstore_license_key": "stored only in the cloud's secret store (and the chart's Kubernetes Secret)",
+    "remote_support": "the support role's trust policy (trusted account ids, ExternalId) is a secret input",
+    "tags": "tag and label values are secret inputs everywhere, provider default tags included (keys stay "
+            "visible; secret values are not copied into Kubernetes labels)",
+}
+_REDACTED = "[secret]"
 
 
 class ConfigError(Exception):
@@ -156,12 +168,12 @@ def provider_keys(config: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in config.items() if k.split(":", 1)[0] in PROVIDER_NAMESPACES and ":" in k}
 
 
-def validate_model(values: Mapping[str, Any]) -> DataPlaneConfig:
+def validate_model(values: Mapping[str, Any], secret_keys: frozenset[str] = frozenset()) -> DataPlaneConfig:
     """The model (raises ValidationError); ``StrictModel`` refuses the coercions that change meaning."""
-    return DataPlaneConfig.model_validate(values)
+    return DataPlaneConfig.model_validate(values, context={"secret_keys": secret_keys})
 
 
-def _from_validation_error(error: ValidationError) -> list[Problem]:
+def _from_validation_error(error: ValidationError, secret_keys: frozenset[str] = frozenset()) -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
         loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
@@ -170,6 +182,8 @@ def _from_validation_error(error: ValidationError) -> list[Problem]:
             message = "unknown key (check the spelling against the configuration reference)"
         elif item["type"] == "missing":
             message = "is required"
+        elif "input" in item and loc and loc[0] in secret_keys:
+            message = f"{message} (given: {_REDACTED})"
         elif "input" in item and not isinstance(item["input"], dict):
             message = f"{message} (given: {given(item['input'])})"
         problems.append(Problem(path=_path(loc), message=message))
@@ -183,31 +197,86 @@ def parse_config(
     secrets_set: Iterable[str] = SECRET_KEYS,
     plaintext_secrets: Iterable[str] = (),
     provider_config: Mapping[str, Any] | None = None,
+    secret_keys: Iterable[str] = (),
 ) -> DataPlaneConfig:
     """Validate raw config values (keys without the namespace). Raises ConfigError.
 
     ``provider_config``: the stack's keys of other namespaces (``aws:region``...), full keys.
+    ``secret_keys``: the top-level keys the stack stores as secrets (Pulumi's secret config keys without
+    the namespace). The returned config remembers them (``cfg.is_secret``); no message echoes their values.
     """
     problems: list[Problem] = provider_key_problems(provider_keys(provider_config or {}))
     values = {k: v for k, v in raw.items() if k not in SECRET_KEYS}
     problems += raw_value_problems(values)
     plaintext_secrets = list(plaintext_secrets)
+    secret_keys = frozenset(secret_keys)
+    given_secrets = dict(secrets_set) if isinstance(secrets_set, Mapping) else {}
     for key in SECRET_KEYS:
         if key not in set(secrets_set) and key not in plaintext_secrets:
             problems.append(Problem(path=key, message=(
                 f"is required: pulumi config set --secret {key} <value> (from your Braintrust contact)")))
+        value = raw.get(key, given_secrets.get(key))
+        if isinstance(value, str) and not value.strip():
+            problems.append(Problem(path=key, message=(
+                f"is set but empty: pulumi config set --secret {key} <value> (from your Braintrust contact)")))
     for key in plaintext_secrets:
         problems.append(Problem(path=key, message=f"must be stored encrypted: pulumi config set --secret {key} ..."))
+    problems += _secret_key_problems(secret_keys)
+    hidden = _secret_strings(raw, secret_keys | set(SECRET_KEYS))
     try:
-        cfg = validate_model(values)
+        cfg = validate_model(values, secret_keys)
     except ValidationError as error:
-        field_problems = _from_validation_error(error)
+        field_problems = _from_validation_error(error, secret_keys)
         more = _cross_field_best_effort(values, field_problems, today)
-        raise ConfigError([*problems, *field_problems, *more]) from None
+        raise ConfigError(_redacted([*problems, *field_problems, *more], hidden)) from None
     problems += cross_field_problems(cfg, today)
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError(_redacted(problems, hidden))
     return cfg
+
+
+def _secret_key_problems(secret_keys: frozenset[str]) -> list[Problem]:
+    """Secret keys whose values would end up in plaintext (names, ARNs, ids, sizes): refused, by name."""
+    capable = ", ".join(sorted(SECRET_CAPABLE))
+    return [Problem(path=key, message=(
+        "is stored as a secret, but its values become resource names, ARNs, ids or sizes that cannot stay "
+        f"secret; set it without --secret (keys that can be secret: {capable})"))
+        for key in sorted(secret_keys) if key not in SECRET_CAPABLE]
+
+
+def _secret_strings(raw: Mapping[str, Any], keys: Iterable[str]) -> set[str]:
+    """Every scalar under the secret keys, as text (what an error message could echo)."""
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, Mapping):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+        elif value is not None and str(value).strip():
+            found.add(str(value))
+
+    for key in keys:
+        if key in raw:
+            walk(raw[key])
+    return found
+
+
+def _redacted(problems: Iterable[Problem], hidden: set[str]) -> list[Problem]:
+    """Problems whose messages no longer quote a secret value (quoted forms always; bare text when long
+    enough not to collide with the words of a message)."""
+    out = []
+    for problem in problems:
+        message = problem.message
+        for value in sorted(hidden, key=len, reverse=True):
+            for quoted in (repr(value), json.dumps(value)):
+                message = message.replace(quoted, _REDACTED)
+            if len(value) >= 6:
+                message = message.replace(value, _REDACTED)
+        out.append(problem if message == problem.message else Problem(path=problem.path, message=message))
+    return out
 
 
 def _cross_field_best_effort(values: Mapping[str, Any], found: list[Problem], today: dt.date) -> list[Problem]:
@@ -269,37 +338,66 @@ class StackFile:
     """A committed `stacks/Pulumi.<stack>.yaml` read offline (tests, plan report).
 
     Committed stack files carry no secrets (ciphertext is per stack and per backend); the secret keys
-    are set with `pulumi config set --secret`. Offline readers pass ``stand_ins`` for them; a
-    `secure:` value present in the file is replaced by its stand-in too.
+    are set with `pulumi config set --secret`. Offline readers pass ``stand_ins`` for them; a `secure:`
+    value present in the file (at the top or nested in an object) is replaced by its stand-in (keyed by
+    its dotted path; a generated one otherwise), and its top-level key is recorded in ``secret_keys``,
+    exactly as Pulumi reports it to the program.
     """
 
-    def __init__(self, path: Path, stand_ins: Mapping[str, str] | None = None):
+    def __init__(self, path: Path, stand_ins: Mapping[str, Any] | None = None):
         self.path = path
         self.name = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
         document = yaml.safe_load(path.read_text()) or {}
         config = document.get("config") or {}
+        stand_ins = dict(stand_ins or {})
         self.values: dict[str, Any] = {}
         self.secrets: dict[str, str] = {}
         self.plaintext_secrets: list[str] = []
         # Keys of the providers' namespaces: refused by parse_config exactly as `pulumi up` refuses them.
         self.provider_values: dict[str, Any] = provider_keys(config)
+        self.secret_keys: set[str] = set()
         prefix = f"{NAMESPACE}:"
         for key_in_file, value in config.items():
             if not key_in_file.startswith(prefix):
                 continue
             key = key_in_file[len(prefix):]
-            if isinstance(value, dict) and set(value) == {"secure"}:
-                self.secrets[key] = (stand_ins or {}).get(key, f"stand-in-{key}")
+            if _is_secure(value):
+                self.secret_keys.add(key)
+                if key in SECRET_KEYS:
+                    self.secrets[key] = str(stand_ins.get(key, f"stand-in-{key}"))
+                elif key in stand_ins:
+                    self.values[key] = stand_ins[key]
+                # otherwise the value cannot be read offline: its default applies (or it is reported missing)
             elif key in SECRET_KEYS:
                 self.plaintext_secrets.append(key)
             else:
-                self.values[key] = value
-        for key, value in (stand_ins or {}).items():
-            if key not in self.plaintext_secrets:
-                self.secrets.setdefault(key, value)
+                nested: list[str] = []
+                self.values[key] = _stand_in_secure(value, key, stand_ins, nested)
+                if nested:
+                    self.secret_keys.add(key)
+        for key in SECRET_KEYS:
+            if key in stand_ins and key not in self.plaintext_secrets:
+                self.secrets.setdefault(key, str(stand_ins[key]))
 
     def parse(self, today: dt.date) -> DataPlaneConfig:
         return parse_config(
             self.values, today=today, secrets_set=self.secrets, plaintext_secrets=self.plaintext_secrets,
             provider_config=self.provider_values,
+            secret_keys=self.secret_keys,
         )
+
+
+def _is_secure(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"secure"}
+
+
+def _stand_in_secure(value: Any, path: str, stand_ins: Mapping[str, Any], found: list[str]) -> Any:
+    """``value`` with every nested ``{secure: ...}`` replaced by its stand-in; their paths go to ``found``."""
+    if _is_secure(value):
+        found.append(path)
+        return stand_ins.get(path, f"stand-in-{path}")
+    if isinstance(value, dict):
+        return {k: _stand_in_secure(v, f"{path}.{k}", stand_ins, found) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_stand_in_secure(v, f"{path}[{i}]", stand_ins, found) for i, v in enumerate(value)]
+    return value

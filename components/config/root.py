@@ -11,14 +11,14 @@ import datetime as dt
 import re
 from functools import cached_property
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr, ValidationInfo, model_validator
 
 from components import naming
 from components.facts import regions
 from components.sizing import conformance, presets
 from components.sizing.model import Sizing
 
-from . import arns, capacity, ignored, names, networks, production, workloads
+from . import arns, capacity, ignored, lambda_env, names, networks, production, workloads
 from .access import ControlPlaneConfig, IngressConfig, OrgConfig, RemoteSupportConfig, TelemetryConfig
 from .aws import SUPPORTED_REGIONS, AwsConfig
 from .azure import AzureConfig
@@ -123,6 +123,24 @@ class DataPlaneConfig(StrictModel):
             "(ingress.allowed_cidrs, gcp.cluster.authorized_networks, azure.*_ip_ranges)."
         ),
     )
+    # Top-level keys the stack stores as Pulumi secrets (parse_config passes them as validation context);
+    # components keep every value under them a secret (components/tags.py, components/aws/remote_support.py).
+    _secret_keys: frozenset[str] = PrivateAttr(default_factory=frozenset)
+
+    @model_validator(mode="after")
+    def _remember_secret_keys(self, info: ValidationInfo) -> DataPlaneConfig:
+        self._secret_keys = frozenset((info.context or {}).get("secret_keys", ()))
+        return self
+
+    @property
+    def secret_keys(self) -> frozenset[str]:
+        return self._secret_keys
+
+    def is_secret(self, path: str) -> bool:
+        """Whether the value at ``path`` (``tags``, ``remote_support.external_id``) is a Pulumi secret.
+
+        Pulumi marks a whole top-level key secret when any value inside it is, so the first segment decides."""
+        return path.split(".", 1)[0].split("[", 1)[0] in self._secret_keys
 
     # ----- derived values (components read these, never raw overrides) -----
 
@@ -283,6 +301,8 @@ def cross_field_problems(cfg: DataPlaneConfig, today: dt.date) -> list[Problem]:
 
 def _cloud_problems(cfg: DataPlaneConfig) -> list[Problem]:
     found: list[tuple[str, str]] = []
+    if cfg.cloud is Cloud.AWS:
+        found += lambda_env.problems(cfg)
     if cfg.cloud is Cloud.AWS and cfg.ingress.private_only:
         found.append(("ingress.private_only", "is not available on AWS: the API is served by CloudFront; "
                       "restrict it with ingress.waf_acl"))

@@ -13,6 +13,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from components.sizing.model import CacheSize
+from components.tags import Tags
 
 
 def redis_version_of(version: str) -> str:
@@ -31,7 +32,7 @@ class CacheArgs:
     network_id: pulumi.Input[str]
     private_service_range_name: pulumi.Input[str] | None
     key_id: pulumi.Input[str]
-    labels: dict[str, str]
+    labels: Tags
     protect: bool
     tls: bool = True  # off only through gcp.danger_disable_redis_tls
     after: Sequence[pulumi.Resource] = ()  # private service access + CMEK grants

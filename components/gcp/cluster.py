@@ -14,6 +14,7 @@ import pulumi_gcp as gcp
 
 from components.config.gcp import GcpClusterConfig
 from components.facts import gcp as gcp_facts
+from components.tags import Tags
 
 from .node_pools import GKE_TAINT_EFFECT, PoolSpec, initial_nodes_per_zone
 
@@ -37,7 +38,7 @@ class ClusterArgs:
     key_id: pulumi.Input[str]
     node_tag: str
     pools: Sequence[PoolSpec]
-    labels: dict[str, str]
+    labels: Tags
     protect: bool
     gateway_api: bool  # install the Gateway API (external HTTPS endpoint)
     after: Sequence[pulumi.Resource] = ()  # APIs + CMEK grants (secrets encryption, boot disks)

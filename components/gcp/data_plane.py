@@ -31,6 +31,7 @@ from components.kubernetes.args import (
     RedisConnection,
     WorkloadsArgs,
 )
+from components.tags import resource_tags
 
 from .cache import Cache, CacheArgs
 from .cluster import Cluster, ClusterArgs
@@ -74,7 +75,7 @@ class GcpDataPlane(pulumi.ComponentResource):
         gcp_cfg: GcpConfig | None = cfg.gcp
         assert gcp_cfg is not None, "validated: cloud gcp requires the gcp section"
         dn, project, region, zones = cfg.deployment_name, gcp_cfg.project_id, cfg.region, cfg.zone_names
-        labels = cfg.all_tags
+        labels = resource_tags(cfg)
         node_tag = f"{dn}-gke-node"
         child = pulumi.ResourceOptions(parent=self)
 
@@ -132,7 +133,8 @@ class GcpDataPlane(pulumi.ComponentResource):
             after=[*apis, cluster],
         ), opts=child)
 
-        function_key = random.RandomPassword(f"{dn}-function-secret-key", length=48, special=False, opts=child)
+        function_key = random.RandomPassword(f"{dn}-function-secret-key", length=48, special=False,
+                                             opts=pulumi.ResourceOptions(parent=self, protect=cfg.protect))
         node_pools = cluster.node_pools
         workloads = GcpWorkloads(f"{dn}-workloads", GcpWorkloadsArgs(
             deployment_name=dn, project_id=project, region=region, cluster_name=cluster.name,
@@ -161,7 +163,7 @@ class GcpDataPlane(pulumi.ComponentResource):
                     redis=RedisConnection(host=cache.host, port=cache.port, password=cache.auth_string,
                                           tls=cache.tls, ca_certificate=cache.server_ca_pem if cache.tls else None),
                     brainstore_license_key=args.brainstore_license_key,
-                    function_secret_key=function_key.result,
+                    function_secret_key=pulumi.Output.secret(function_key.result),
                 ),
                 labels=labels,
                 chart_depends_on=[*node_pools.values(), *identities.bindings],

@@ -13,6 +13,7 @@ import pulumi_gcp as gcp
 import pulumi_random as random
 
 from components.sizing.model import DatabaseSize
+from components.tags import Tags
 
 DATABASE = "postgres"  # pg_cron lives in the "postgres" database (cron.database_name default)
 USER = "braintrust"
@@ -64,7 +65,7 @@ class DatabaseArgs:
     network_id: pulumi.Input[str]
     private_service_range_name: pulumi.Input[str] | None
     key_id: pulumi.Input[str]
-    labels: dict[str, str]
+    labels: Tags
     protect: bool
     skip_final_backup: bool
     # Private service access + the CMEK grants: Cloud SQL must not start before either.
@@ -157,14 +158,14 @@ class Database(pulumi.ComponentResource):
             length=32,
             special=True,
             override_special="-_.",  # URL-safe without escaping
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
         user = gcp.sql.User(
             f"{name}-user",
             name=USER,
             instance=instance.name,
             project=args.project_id,
-            password=password.result,
+            password=pulumi.Output.secret(password.result),
             # With deletion protection the user goes with the instance; deleting it first would cut off
             # the running services during a replace.
             deletion_policy="ABANDON" if args.protect else None,
@@ -175,6 +176,7 @@ class Database(pulumi.ComponentResource):
             secret_id=f"{args.deployment_name}-postgres-password",
             project=args.project_id,
             labels=args.labels,
+            deletion_protection=args.protect,
             replication=gcp.secretmanager.SecretReplicationArgs(
                 user_managed=gcp.secretmanager.SecretReplicationUserManagedArgs(
                     replicas=[gcp.secretmanager.SecretReplicationUserManagedReplicaArgs(
@@ -187,7 +189,7 @@ class Database(pulumi.ComponentResource):
                     )]
                 )
             ),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.after)),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, depends_on=list(args.after)),
         )
         gcp.secretmanager.SecretVersion(
             f"{name}-password-version",

@@ -18,6 +18,7 @@ import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 
 from components.kubernetes.values import API_NAME, API_PORT
+from components.tags import Tags
 
 GATEWAY_CLASS = "gke-l7-global-external-managed"
 GATEWAY_NAME = "braintrust-api"
@@ -36,7 +37,7 @@ class EndpointArgs:
     custom_domain: str | None
     certificate: str | None  # existing Compute Engine SSL certificate name; None = Google-managed
     cloud_armor_policy: str | None
-    labels: dict[str, str]
+    labels: Tags
     # API enablement (compute.googleapis.com): the address and certificate must wait for it.
     after: Sequence[pulumi.Resource] = ()
 

@@ -15,6 +15,8 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_random as random
 
+from components.tags import Tags
+
 ENCRYPTER_DECRYPTER = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
 # Services whose agent is created on demand (API answers generateServiceIdentity).
 _ON_DEMAND_AGENTS = {
@@ -31,7 +33,7 @@ class KeysArgs:
     project_id: str
     project_number: pulumi.Input[str]
     region: str
-    labels: dict[str, str]
+    labels: Tags
     protect: bool
     rotation_days: int = 90
     existing_key_id: str | None = None

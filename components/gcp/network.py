@@ -17,6 +17,7 @@ from components.config.gcp import GcpNetworkConfig
 from components.facts.gcp import HEALTH_CHECK_RANGES
 from components.facts.kubernetes import KUBE_PROXY_HEALTHZ_PORT
 from components.kubernetes.values import API_PORT
+from components.tags import Tags
 
 PODS_RANGE = "pods"
 SERVICES_RANGE = "services"
@@ -33,7 +34,7 @@ class NetworkArgs:
     region: str
     config: GcpNetworkConfig
     node_tag: str  # network tag on every GKE node (firewall target)
-    labels: dict[str, str]
+    labels: Tags
     after: Sequence[pulumi.Resource] = ()
 
 

@@ -14,6 +14,7 @@ from components.config.common import Cloud
 from components.kubernetes.args import Taint, brainstore_pool_max_nodes
 from components.sizing import skus
 from components.sizing.model import BrainstoreRoleSize, NodePoolSize, Sizing
+from components.tags import Tags
 
 POOL_LABEL = "braintrust.dev/pool"
 ROLE_LABEL = "braintrust.dev/role"
@@ -34,7 +35,7 @@ class PoolSpec:
     machine_type: str
     min_nodes: int
     max_nodes: int
-    labels: dict[str, str]
+    labels: Tags
     taints: tuple[Taint, ...] = ()  # the chart values get the matching tolerations
     local_ssd_count: int = 0  # Local SSDs backing node ephemeral storage (emptyDir cache)
     brainstore_role: str | None = None

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from components.tags import Tags
+
 SOFT_DELETE_DAYS = 7
 NONCURRENT_DAYS = 7
 _DAY = 86400
@@ -63,7 +65,7 @@ class StorageArgs:
     region: str
     key_id: pulumi.Input[str]
     cors_origins: Sequence[str]
-    labels: dict[str, str]
+    labels: Tags
     protect: bool
     after: Sequence[pulumi.Resource] = ()  # CMEK grant to the GCS agent
 

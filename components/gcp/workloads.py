@@ -16,6 +16,7 @@ import pulumi_kubernetes as k8s
 
 from components.kubernetes.args import InternalLoadBalancer, WorkloadsArgs
 from components.kubernetes.workloads import Workloads
+from components.tags import Tags
 
 AUTH_PLUGIN = "gke-gcloud-auth-plugin"
 
@@ -54,7 +55,7 @@ class GcpWorkloadsArgs:
     endpoint: pulumi.Input[str]
     ca_certificate: pulumi.Input[str] | None  # None for the DNS endpoint
     subnetwork_id: pulumi.Input[str]
-    labels: dict[str, str]
+    labels: Tags
     # Everything except the load balancer, which this component completes with a reserved internal IP.
     workloads: WorkloadsArgs
     allowed_cidrs: tuple[str, ...] = ()

@@ -83,6 +83,7 @@ from components.config.kubernetes import UrlSecurityConfig, image_reference_prob
 from components.config.release import ReleaseConfig
 from components.facts import kubernetes as k8s_facts
 from components.sizing.model import Sizing
+from components.tags import Tags
 
 # ----- facts of the chart (braintrustdata/helm, braintrust/values.yaml) shared with the cloud components -----
 
@@ -317,7 +318,7 @@ class WorkloadsArgs:
     storage: GcsStorage | AzureBlobStorage
     identities: GoogleIdentities | AzureIdentities
     secrets: KubernetesSecretValues | KeyVaultSecrets
-    labels: Mapping[str, str] = field(default_factory=dict)  # cfg.all_tags; invalid label values are dropped
+    labels: Tags = field(default_factory=dict)  # cfg.all_tags; invalid label values are dropped
     load_balancer: InternalLoadBalancer = field(default_factory=InternalLoadBalancer)
     # "standard" (our node pools) or "autopilot" (the chart then selects local-SSD C4/C4D nodes itself).
     google_mode: Literal["standard", "autopilot"] = "standard"

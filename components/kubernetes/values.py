@@ -28,6 +28,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import pulumi
+
 from components.sizing.skus import Arch
 
 from . import redis_tls, shapes
@@ -75,16 +77,17 @@ _LABEL_PREFIX = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]
 _K8S_ARCH = {Arch.ARM64: "arm64", Arch.X86_64: "amd64"}
 
 
-def kubernetes_labels(tags: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
-    """Tags usable as Kubernetes labels, and the keys dropped because Kubernetes would reject them."""
+def kubernetes_labels(tags: Mapping[str, pulumi.Input[str]]) -> tuple[dict[str, str], list[str]]:
+    """Tags usable as Kubernetes labels, and the keys dropped because Kubernetes would reject them.
+
+    A secret tag value (a Pulumi Output) is dropped too: every reader of the cluster can list labels."""
     kept: dict[str, str] = {}
     dropped: list[str] = []
     for key, value in tags.items():
         prefix, _, name = key.rpartition("/")
         prefix_ok = not prefix or (len(prefix) <= 253 and bool(_LABEL_PREFIX.match(prefix)))
         key_ok = prefix_ok and bool(_LABEL_NAME.match(name))
-        value_ok = value == "" or bool(_LABEL_NAME.match(value))
-        if key_ok and value_ok:
+        if key_ok and isinstance(value, str) and (value == "" or _LABEL_NAME.match(value)):
             kept[key] = value
         else:
             dropped.append(key)

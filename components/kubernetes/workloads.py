@@ -106,7 +106,8 @@ class Workloads(pulumi.ComponentResource):
         values = chart_values(args)  # every sizing/values problem fails here, before any resource
         labels, dropped = kubernetes_labels(args.labels)
         if dropped:
-            pulumi.log.warn(f"tags not valid as Kubernetes labels are not applied in the cluster: {', '.join(dropped)}",
+            pulumi.log.warn("tags not valid as Kubernetes labels (or secret) are not applied in the cluster: "
+                            f"{', '.join(dropped)}",
                             resource=self)
 
         namespace = k8s.core.v1.Namespace(

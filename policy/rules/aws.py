@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from pulumi_policy import Severity
 
 from .common import (
+    ADVISORY,
     MANDATORY,
     Config,
     Resource,
@@ -18,7 +19,6 @@ from .common import (
     decode_user_data,
     depends_on,
     dig,
-    is_anywhere,
     is_map,
     is_set,
     is_true,
@@ -27,6 +27,8 @@ from .common import (
     json_list,
     named,
     number,
+    open_network_setting,
+    open_ranges,
     outside,
     plaintext_secret,
     port_range,
@@ -61,6 +63,7 @@ SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 LAMBDA = "aws:lambda/function:Function"
+FUNCTION_URL = "aws:lambda/functionUrl:FunctionUrl"
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 IAM_POLICY_TYPES = (
     "aws:iam/policy:Policy",
@@ -377,9 +380,10 @@ def _ebs_encrypted(r: Resource, _: Config) -> Iterator[str]:
 
 def _public_ingress(r: Resource, cfg: Config) -> Iterator[str]:
     allowed = [int(p) for p in cfg["allowed_public_ports"]]
+    min_prefix = int(cfg["min_prefix_length"])
 
     def check(where: str, cidrs: list[str], low: object, high: object, protocol: object) -> Iterator[str]:
-        public = [c for c in cidrs if is_anywhere(c)]
+        public = open_ranges(cidrs, min_prefix)
         if not public:
             return
         if str(protocol) in ("-1", "all"):
@@ -463,13 +467,15 @@ EC2_RULES = [
     ResourceRule(
         "aws-no-public-ingress",
         family=FAMILY,
-        description="No security group admits the internet (0.0.0.0/0 or ::/0) except on the allowed web ports.",
+        description="No security group admits the internet (0.0.0.0/0, ::/0, or broad ranges that add up to it) "
+                    "except on the allowed web ports.",
         severity=Severity.CRITICAL, enforcement=MANDATORY,
         remediation="Allow ingress from security groups, VPC CIDRs or the CloudFront origin-facing prefix list, "
                     "never from 0.0.0.0/0 (data ports 5432/6379/4000 and SSH in particular).",
         types=(SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE), check=_public_ingress,
         settings={"allowed_public_ports": Setting("array", [80, 443], "Ports that may face the internet.",
-                                                  {"items": {"type": "integer"}})},
+                                                  {"items": {"type": "integer"}}),
+                  **open_network_setting()},
     ),
     ResourceRule(
         "aws-default-security-group-closed",
@@ -544,6 +550,25 @@ def _plaintext_secrets(r: Resource, _: Config) -> Iterator[str]:
             yield f"{key}: {reason}; fetch secrets from Secrets Manager at boot"
 
 
+def _service_of(action: str) -> str:
+    return action.split(":", 1)[0].lower() if ":" in action else "*"
+
+
+def covers_everything(resource: str, service: str) -> bool:
+    """Whether a Resource entry covers every resource of ``service`` (``*`` = any service): ``*`` itself, or
+    an ARN whose service, region, account and resource parts are wildcards (``arn:aws:*:*:*:*``,
+    ``arn:*``, ``arn:aws:s3:::*`` for s3)."""
+    text = resource.strip()
+    if text in ("*", "arn:*", "arn:*:*", "arn:aws:*", "arn:aws:*:*"):
+        return True
+    parts = text.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or not (parts[1] == "*" or parts[1].startswith("aws")):
+        return False
+    _, _, arn_service, region, account, rest = parts
+    wildcard_scope = region in ("", "*") and account in ("", "*") and rest in ("*", "*/*")
+    return wildcard_scope and (arn_service == "*" or service == "*" or arn_service.lower() == service)
+
+
 def _wildcard_statements(policy: object) -> Iterator[str]:
     for i, statement in enumerate(statements(json_document(policy))):
         if statement.get("Effect") != "Allow":
@@ -552,10 +577,17 @@ def _wildcard_statements(policy: object) -> Iterator[str]:
             yield f"Statement[{i}] allows NotAction (everything except a list)"
             continue
         actions = as_strings(statement.get("Action"))
-        resources = as_strings(statement.get("Resource"))
         wide = [a for a in actions if a == "*" or a.endswith(":*")]
-        if wide and "*" in resources:
-            yield f"Statement[{i}] allows {', '.join(wide)} on Resource '*'"
+        if not wide:
+            continue
+        if "NotResource" in statement:
+            yield f"Statement[{i}] allows {', '.join(wide)} on NotResource (everything except a list)"
+            continue
+        resources = as_strings(statement.get("Resource"))
+        for action in wide:
+            everything = [r for r in resources if covers_everything(r, _service_of(action))]
+            if everything:
+                yield f"Statement[{i}] allows {action} on {', '.join(everything)}"
 
 
 def _iam_wildcards(r: Resource, _: Config) -> Iterator[str]:
@@ -568,6 +600,12 @@ def _iam_wildcards(r: Resource, _: Config) -> Iterator[str]:
 
 def _no_access_keys(r: Resource, _: Config) -> Iterator[str]:
     yield f"{r.type.rsplit(':', 1)[-1]} {r.name}: long-lived IAM user credentials; use roles"
+
+
+def _function_url(r: Resource, _: Config) -> Iterator[str]:
+    if r.get("authorizationType") != "AWS_IAM":
+        yield (f"authorizationType is {r.get('authorizationType')!r}: anyone on the internet can invoke the "
+               "function, bypassing CloudFront, API Gateway throttling and WAF")
 
 
 def _secret_cmk(r: Resource, _: Config) -> Iterator[str]:
@@ -589,7 +627,8 @@ MISC_RULES = [
     ResourceRule(
         "aws-no-plaintext-secrets",
         family=FAMILY,
-        description="No secret in Lambda environments, ECS task environments, EC2 user data or plain SSM parameters.",
+        description="No secret (by name, or by value in a known credential format) in Lambda environments, ECS task "
+                    "environments, EC2 user data or plain SSM parameters.",
         severity=Severity.CRITICAL, enforcement=MANDATORY,
         remediation="Store the value in Secrets Manager (CMK-encrypted) and pass its ARN; read it at runtime "
                     "(ECS `secrets`, a boot script calling get-secret-value, the Lambda reading the secret).",
@@ -598,7 +637,8 @@ MISC_RULES = [
     ResourceRule(
         "aws-iam-no-wildcard-admin",
         family=FAMILY,
-        description="IAM policies we write never allow `*` or `service:*` actions on Resource `*` (nor NotAction).",
+        description="IAM policies we write never allow `*` or `service:*` actions on every resource (`*`, `arn:aws:*` "
+                    "wildcards, NotResource), nor NotAction.",
         severity=Severity.CRITICAL, enforcement=MANDATORY,
         remediation="List the actions the workload needs and scope Resource to the ARNs it uses.",
         types=(*IAM_POLICY_TYPES, IAM_ROLE), check=_iam_wildcards,
@@ -610,6 +650,18 @@ MISC_RULES = [
         severity=Severity.HIGH, enforcement=MANDATORY,
         remediation="Replace the user/access key with an IAM role assumed by the workload.",
         types=(IAM_ACCESS_KEY, IAM_USER), check=_no_access_keys,
+    ),
+    ResourceRule(
+        "aws-lambda-function-url-authenticated",
+        family=FAMILY,
+        description="A Lambda function URL without IAM authentication (AuthType NONE) is reachable by anyone, "
+                    "around CloudFront and its WAF.",
+        severity=Severity.HIGH, enforcement=ADVISORY,
+        remediation="The AIProxy URL is public by default, as in Braintrust's module (the SDKs cannot sign for "
+                    "CloudFront origin access control; docs/aws.md). To keep the AI proxy behind CloudFront, set "
+                    "aws.ai_proxy_route: api_gateway (unverified against the runtime); otherwise accept this "
+                    "warning knowingly.",
+        types=(FUNCTION_URL,), check=_function_url,
     ),
     ResourceRule(
         "aws-secrets-encrypted-with-cmk",

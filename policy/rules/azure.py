@@ -18,11 +18,12 @@ from .common import (
     StackRule,
     StackViolation,
     as_strings,
-    is_anywhere,
     is_map,
     is_set,
     is_true,
     items,
+    open_network_setting,
+    open_ranges,
     outside,
     plaintext_secret,
     port_range,
@@ -329,15 +330,15 @@ def _pools(r: Resource) -> list[tuple[str, object]]:
     return [(f"agentPoolProfiles[{i}]", p) for i, p in enumerate(items(r.get("agentPoolProfiles")))]
 
 
-def _aks_api(r: Resource, _: Config) -> Iterator[str]:
+def _aks_api(r: Resource, cfg: Config) -> Iterator[str]:
     if is_true(r.get("apiServerAccessProfile.enablePrivateCluster")):
         return
     ranges = as_strings(r.get("apiServerAccessProfile.authorizedIPRanges"))
     if not ranges:
         yield "the API server must be private (enablePrivateCluster) or limited by authorizedIPRanges"
-    public = [c for c in ranges if is_anywhere(c)]
+    public = open_ranges(ranges, int(cfg["min_prefix_length"]))
     if public:
-        yield f"apiServerAccessProfile.authorizedIPRanges admits {', '.join(public)}"
+        yield f"apiServerAccessProfile.authorizedIPRanges admits the internet: {', '.join(public)}"
 
 
 def _aks_identity(r: Resource, _: Config) -> Iterator[str]:
@@ -384,11 +385,12 @@ AKS_RULES = [
     ResourceRule(
         "azure-aks-api-restricted",
         family=FAMILY,
-        description="The AKS API server is private or limited to authorized IP ranges (never 0.0.0.0/0).",
+        description="The AKS API server is private or limited to authorized IP ranges (never the internet, whole or in "
+                    "broad pieces).",
         severity=Severity.HIGH, enforcement=MANDATORY,
         remediation="api_server_access_profile.enable_private_cluster=True, or authorized_ip_ranges = the "
                     "operators' CIDRs (azure.deployer_ip_ranges).",
-        types=(AKS,), check=_aks_api,
+        types=(AKS,), check=_aks_api, settings=open_network_setting(),
     ),
     ResourceRule(
         "azure-aks-workload-identity",
@@ -457,7 +459,7 @@ def _nsg(r: Resource, cfg: Config) -> Iterator[str]:
         if not is_map(rule) or rule.get("direction") != "Inbound" or rule.get("access") != "Allow":
             continue
         sources = as_strings(rule.get("sourceAddressPrefix")) + as_strings(rule.get("sourceAddressPrefixes"))
-        public = [s for s in sources if is_anywhere(s)]
+        public = open_ranges(sources, int(cfg["min_prefix_length"]))
         if not public:
             continue
         ports = as_strings(rule.get("destinationPortRange")) + as_strings(rule.get("destinationPortRanges"))
@@ -477,7 +479,8 @@ NETWORK_RULES = [
                     "never from '*'/Internet on data or management ports.",
         types=(NSG, SECURITY_RULE), check=_nsg,
         settings={"allowed_public_ports": Setting("array", [80, 443], "Ports that may face the internet.",
-                                                  {"items": {"type": "integer"}})},
+                                                  {"items": {"type": "integer"}}),
+                  **open_network_setting()},
     ),
 ]
 
@@ -514,7 +517,8 @@ IDENTITY_RULES = [
     ResourceRule(
         "azure-no-plaintext-secrets",
         family=FAMILY,
-        description="Deployment scripts receive secrets only as secure values, never in plain variables or the script.",
+        description="Deployment scripts receive secrets only as secure values, never in plain variables or the "
+                    "script (recognised by name and by known credential formats).",
         severity=Severity.CRITICAL, enforcement=MANDATORY,
         remediation="Pass secrets through environment_variables[].secure_value (or read them from Key Vault in "
                     "the script with the script's managed identity).",

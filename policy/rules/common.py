@@ -138,18 +138,58 @@ def as_strings(value: Any) -> list[str]:
 # ----------------------------------------------------------------------------------------------
 
 ANYWHERE = ("0.0.0.0/0", "::/0", "*", "internet", "any")
+# An allow-list "admits the internet" when it covers more than 1/2^N of its address family: for IPv4 with the
+# default N=8, a prefix shorter than /8, or ranges that together cover more than 2^24 public addresses
+# (0.0.0.0/1 + 128.0.0.0/1 is the internet in two pieces). The same floor as the config validators of
+# allow-lists; a rule's `min_prefix_length` setting moves it.
+DEFAULT_MIN_PREFIX = 8
+# Addresses no internet client has, left out of the count (all of RFC 1918 together exceeds 2^24):
+# RFC 1918 private, RFC 6598 shared (CGNAT), RFC 1122 loopback, RFC 3927 link-local; IPv6 RFC 4193 unique
+# local, RFC 4291 link-local and loopback.
+_NOT_INTERNET = tuple(ipaddress.ip_network(n) for n in (
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+    "fc00::/7", "fe80::/10", "::1/128"))
 
 
-def is_anywhere(cidr: Any) -> bool:
-    """``0.0.0.0/0``, ``::/0`` and the Azure spellings ``*``/``Internet``/``Any``; any /0 counts."""
+def _network(cidr: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
     if not isinstance(cidr, str):
-        return False
-    if cidr.strip().lower() in ANYWHERE:
-        return True
+        return None
     try:
-        return ipaddress.ip_network(cidr.strip(), strict=False).prefixlen == 0
+        return ipaddress.ip_network(cidr.strip(), strict=False)
     except ValueError:
-        return False
+        return None
+
+
+def is_anywhere(cidr: Any, min_prefix: int = DEFAULT_MIN_PREFIX) -> bool:
+    """``0.0.0.0/0``, ``::/0``, the Azure spellings ``*``/``Internet``/``Any``, and any prefix shorter than
+    ``/min_prefix`` (a /1 is half the internet)."""
+    if isinstance(cidr, str) and cidr.strip().lower() in ANYWHERE:
+        return True
+    network = _network(cidr)
+    return network is not None and network.prefixlen < min_prefix
+
+
+def open_ranges(cidrs: Iterable[Any], min_prefix: int = DEFAULT_MIN_PREFIX) -> list[str]:
+    """The entries of an allow-list that admit the internet: each one that does on its own, or all the
+    ranges of a family that together cover more than 2^(bits - min_prefix) addresses."""
+    entries = [c for c in cidrs if isinstance(c, str)]
+    found = [c for c in entries if is_anywhere(c, min_prefix)]
+    for version, bits in ((4, 32), (6, 128)):
+        family = [(c, n) for c in entries if (n := _network(c)) is not None and n.version == version]
+        if _public_addresses([n for _, n in family]) > 2 ** (bits - min_prefix):
+            found += [c for c, _ in family if c not in found]
+    return found
+
+
+def _public_addresses(networks: list[Any]) -> int:
+    """Addresses the (same-family) networks cover together, minus those no internet client can have."""
+    total = 0
+    for network in ipaddress.collapse_addresses(networks):
+        total += network.num_addresses
+        for special in _NOT_INTERNET:  # CIDR blocks either nest or are disjoint
+            if special.version == network.version and network.overlaps(special):
+                total -= min(network.num_addresses, special.num_addresses)
+    return total
 
 
 def port_range(spec: Any) -> tuple[int, int] | None:
@@ -232,6 +272,29 @@ _CONNECTION_STRING = re.compile(r"(?:^|;)\s*(?:AccountKey|SharedAccessKey|Passwo
 _ASSIGNMENT = re.compile(r"""(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]\s*["']?(?P<value>[^\s"'$][^\s"']*)""")
 
 
+# Credential formats, searched for in values (components/facts/secrets.py KEY_FORMATS holds them with their
+# sources; tests/policy/test_rules.py keeps the two equal: the pack does not import the program).
+KEY_FORMATS: tuple[tuple[str, str], ...] = (
+    ("aws-access-key-id", r"\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b"),
+    ("anthropic-api-key", r"\bsk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{40,}"),
+    ("openai-api-key", r"\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|\bsk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}"),
+    ("github-token", r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{30,}|\bgithub_pat_\w{22,}"),
+    ("gitlab-token", r"\bglpat-[A-Za-z0-9_.-]{20,}"),
+    ("slack-token", r"\bxox[abpe]-[0-9]{8,}-[A-Za-z0-9-]{10,}"),
+    ("google-api-key", r"\bAIza[A-Za-z0-9_-]{35}"),
+    ("private-key", r"-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY"),
+)
+_KEY_PATTERNS = [(name, re.compile(pattern)) for name, pattern in KEY_FORMATS]
+
+
+def credential_format(value: str) -> str | None:
+    """The name of the credential format ``value`` contains (``openai-api-key``), or ``None``."""
+    for name, pattern in _KEY_PATTERNS:
+        if pattern.search(value):
+            return name
+    return None
+
+
 def secret_like_name(name: str) -> bool:
     normalised = re.sub(r"[^a-z0-9]", "", name.lower())
     if normalised.endswith(_REFERENCE_SUFFIXES):
@@ -256,6 +319,9 @@ def plaintext_secret(name: str, value: Any) -> str | None:
         return None
     if has_credential_url(value):
         return f"{name} holds a URL with embedded credentials"
+    found = credential_format(value)
+    if found:
+        return f"{name} holds a value in the format of a credential ({found})"
     if secret_like_name(name) and not is_reference(value):
         return f"{name} holds a literal secret value"
     return None
@@ -270,6 +336,9 @@ def secrets_in_text(text: str) -> list[str]:
             found.append(reason)
     if not found and has_credential_url(text):
         found.append("the text contains a URL with embedded credentials")
+    if not found:
+        found += [f"the text contains a credential ({name})" for name, pattern in _KEY_PATTERNS
+                  if pattern.search(text)]
     return found
 
 
@@ -351,6 +420,15 @@ class Setting:
 
     def schema(self) -> dict[str, Any]:
         return {"type": self.type, "default": self.default, "description": self.description, **self.extra}
+
+
+def open_network_setting() -> dict[str, Setting]:
+    """The `min_prefix_length` setting of every rule that judges an allow-list (see ``open_ranges``)."""
+    return {"min_prefix_length": Setting(
+        "integer", DEFAULT_MIN_PREFIX,
+        "Ranges admit the internet when they cover more than one /N of their address family "
+        "(IPv4 with 8: a prefix shorter than /8, or ranges together covering more than 2^24 addresses).",
+        {"minimum": 1, "maximum": 32})}
 
 
 def _schema(settings: Mapping[str, Setting]) -> PolicyConfigSchema | None:

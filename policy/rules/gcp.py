@@ -14,11 +14,12 @@ from .common import (
     ResourceRule,
     Setting,
     as_strings,
-    is_anywhere,
     is_map,
     is_set,
     is_true,
     items,
+    open_network_setting,
+    open_ranges,
     outside,
     port_range,
 )
@@ -240,7 +241,7 @@ def _gke_private_nodes(r: Resource, _: Config) -> Iterator[str]:
         yield "privateClusterConfig.enablePrivateNodes must be true (nodes without public IPs)"
 
 
-def _gke_control_plane(r: Resource, _: Config) -> Iterator[str]:
+def _gke_control_plane(r: Resource, cfg: Config) -> Iterator[str]:
     if is_true(r.get("privateClusterConfig.enablePrivateEndpoint")):
         return
     config = r.get("masterAuthorizedNetworksConfig")
@@ -250,9 +251,9 @@ def _gke_control_plane(r: Resource, _: Config) -> Iterator[str]:
         return
     if is_true(config.get("gcpPublicCidrsAccessEnabled")):
         yield "masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled must not be true"
-    public = [b for b in blocks if is_anywhere(b)]
+    public = open_ranges(blocks, int(cfg["min_prefix_length"]))
     if public:
-        yield f"masterAuthorizedNetworksConfig admits {', '.join(public)}"
+        yield f"masterAuthorizedNetworksConfig admits the internet: {', '.join(public)}"
 
 
 def _gke_workload_identity(r: Resource, _: Config) -> Iterator[str]:
@@ -304,11 +305,12 @@ GKE_RULES = [
     ResourceRule(
         "gcp-gke-control-plane-restricted",
         family=FAMILY,
-        description="The GKE control plane is private or limited to authorized networks (never 0.0.0.0/0).",
+        description="The GKE control plane is private or limited to authorized networks (never the internet, whole or "
+                    "in broad pieces).",
         severity=Severity.HIGH, enforcement=MANDATORY,
         remediation="master_authorized_networks_config with the operators' CIDRs "
                     "(gcp.cluster.authorized_networks), or private_cluster_config.enable_private_endpoint=True.",
-        types=(CLUSTER,), check=_gke_control_plane,
+        types=(CLUSTER,), check=_gke_control_plane, settings=open_network_setting(),
     ),
     ResourceRule(
         "gcp-gke-workload-identity",
@@ -361,7 +363,7 @@ GKE_RULES = [
 def _firewall(r: Resource, cfg: Config) -> Iterator[str]:
     if r.get("direction") not in (None, "INGRESS") or is_true(r.get("disabled")):
         return
-    public = [c for c in as_strings(r.get("sourceRanges")) if is_anywhere(c)]
+    public = open_ranges(as_strings(r.get("sourceRanges")), int(cfg["min_prefix_length"]))
     if not public:
         return
     allowed = [int(p) for p in cfg["allowed_public_ports"]]
@@ -399,7 +401,8 @@ NETWORK_RULES = [
                     "or internal CIDRs, never 0.0.0.0/0 on data or SSH ports.",
         types=(FIREWALL,), check=_firewall,
         settings={"allowed_public_ports": Setting("array", [80, 443], "Ports that may face the internet.",
-                                                  {"items": {"type": "integer"}})},
+                                                  {"items": {"type": "integer"}}),
+                  **open_network_setting()},
     ),
     ResourceRule(
         "gcp-iam-least-privilege",

@@ -237,7 +237,8 @@ RULES: list[ResourceRule | StackRule] = [
     ResourceRule(
         "k8s-no-plaintext-secrets",
         family=FAMILY,
-        description="No secret value in container env, ConfigMaps or Helm values: they come from Kubernetes Secrets.",
+        description="No secret value (by name, or in a known credential format) in container env, ConfigMaps or "
+                    "Helm values: they come from Kubernetes Secrets.",
         severity=Severity.CRITICAL, enforcement=MANDATORY,
         remediation="Create a kubernetes Secret (a Pulumi secret input) and reference it with "
                     "valueFrom.secretKeyRef / the chart's existing-secret setting.",

@@ -316,7 +316,8 @@ STACK_RULES = [
     StackRule(
         "stateful-resources-protected",
         family=FAMILY,
-        description="In production every database, cache, bucket, key, vault and disk is Pulumi-protected.",
+        description="In production every database, cache, bucket, key, vault, disk, secret store and generated "
+                    "key/password is Pulumi-protected.",
         severity=Severity.HIGH, enforcement=MANDATORY,
         remediation="ResourceOptions(protect=cfg.protect) on the stateful resource itself (a child inherits "
                     "protect from its component only when the component is protected).",

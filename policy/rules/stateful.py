@@ -40,8 +40,16 @@ DISKS = (
     "gcp:compute/disk:Disk",
     "azure-native:compute:Disk",
 )
+# Secret stores and the generators of keys and passwords: deleting or replacing one changes a password or
+# a signing key under running services (every function token signed with the old key stops working).
+SECRETS = (
+    "aws:secretsmanager/secret:Secret",
+    "gcp:secretmanager/secret:Secret",
+    "azure-native:keyvault:Secret",
+    "random:index/randomPassword:RandomPassword",
+)
 
-STATEFUL: tuple[str, ...] = (*DATABASES, *CACHES, *BUCKETS, *KEYS, *VAULTS, *DISKS)
+STATEFUL: tuple[str, ...] = (*DATABASES, *CACHES, *BUCKETS, *KEYS, *VAULTS, *DISKS, *SECRETS)
 # Deleting these loses data or makes data unreadable even after `pulumi destroy` of a staging stack was
 # intended: they stay behind (retain_on_delete) and are cleaned up by hand.
 RETAINED: tuple[str, ...] = (*BUCKETS, *KEYS)
@@ -49,7 +57,7 @@ RETAINED: tuple[str, ...] = (*BUCKETS, *KEYS)
 
 def kind_of(resource_type: str) -> str:
     for kind, types in (("database", DATABASES), ("cache", CACHES), ("bucket", BUCKETS), ("key", KEYS),
-                        ("vault", VAULTS), ("disk", DISKS)):
+                        ("vault", VAULTS), ("disk", DISKS), ("secret", SECRETS)):
         if resource_type in types:
             return kind
     return ""

@@ -7,6 +7,7 @@ A resource-rule case is one ``R``; a stack-rule case is a list of ``R`` (``depen
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,11 @@ KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/0f1e2d3c-4b5a-6978-8a9b-0c1d2e
 GCP_KEY = "projects/acme/locations/us-central1/keyRings/acme/cryptoKeys/data"
 VAULT_KEY_URI = "https://acme-kv.vault.azure.net/keys/data"
 IDENTITY = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/acme"
+# Made-up credentials in their providers' formats, assembled so this file does not itself look like it holds any.
+FAKE_OPENAI_KEY = "sk-" + "proj-" + "x1Y2z3W4" * 6
+FAKE_AWS_KEY_ID = "AKIA" + "Q7R2" * 4
+FAKE_GITHUB_TOKEN = "ghp_" + "aB3dE5gH7j" * 4
+FAKE_ANTHROPIC_KEY = "sk-ant-" + "api03-" + "Zz9" * 20
 
 
 @dataclass(frozen=True)
@@ -172,8 +178,16 @@ AWS: dict[str, Fixtures] = {
              R(SG, {"ingress": [{"cidrBlocks": ["0.0.0.0/0"], "fromPort": 22.0, "toPort": 22.0, "protocol": "tcp"}]}),
              R("aws:ec2/securityGroupRule:SecurityGroupRule",
                {"type": "ingress", "cidrBlocks": ["0.0.0.0/0"], "fromPort": 0.0, "toPort": 65535.0,
-                "protocol": "tcp"})],
+                "protocol": "tcp"}),
+             # the internet in pieces, and a prefix broader than /8
+             R(SG, {"ingress": [{"cidrBlocks": ["0.0.0.0/1", "128.0.0.0/1"], "fromPort": 5432.0, "toPort": 5432.0,
+                                 "protocol": "tcp"}]}),
+             R(INGRESS, {"cidrIpv4": "8.0.0.0/7", "fromPort": 22.0, "toPort": 22.0, "ipProtocol": "tcp"})],
         good=[R(INGRESS, {"cidrIpv4": "0.0.0.0/0", "fromPort": 443.0, "toPort": 443.0, "ipProtocol": "tcp"}),
+              # all private ranges together are more than 2^24 addresses, but none of them is the internet
+              R(SG, {"ingress": [{"cidrBlocks": ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"],
+                                  "fromPort": 5432.0, "toPort": 5432.0, "protocol": "tcp"}]}),
+              R(INGRESS, {"cidrIpv4": "198.51.100.0/24", "fromPort": 22.0, "toPort": 22.0, "ipProtocol": "tcp"}),
               R(INGRESS, {"cidrIpv4": "10.175.0.0/16", "fromPort": 5432.0, "toPort": 5432.0, "ipProtocol": "tcp"}),
               R(INGRESS, {"referencedSecurityGroupId": "sg-0123456789abcdef0", "fromPort": 6379.0,
                           "toPort": 6379.0, "ipProtocol": "tcp"}),
@@ -225,8 +239,14 @@ AWS: dict[str, Fixtures] = {
              R("aws:ssm/parameter:Parameter", {"name": "/braintrust/acme/api-key", "type": "String",
                                               "value": "sk-live-123"}),
              R("aws:ssm/parameter:Parameter", {"name": "/braintrust/acme/license-key", "type": "SecureString",
-                                              "value": "bs-live-123"})],
-        good=[R(LAMBDA, {"environment": {"variables": {
+                                              "value": "bs-live-123"}),
+             # an innocent name does not hide a value in a provider's key format
+             R(LAMBDA, {"environment": {"variables": {"UPSTREAM_HINT": FAKE_OPENAI_KEY}}}),
+             R(LT, {**LT_GOOD, "userData": base64.b64encode(
+                 f"#!/bin/bash\naws configure set aws_access_key_id {FAKE_AWS_KEY_ID}\n".encode()).decode()})],
+        good=[R(LAMBDA, {"environment": {"variables": {"RESPONSE_BUCKET": "acme-sk-responses-s54f12",
+                                                       "REGION_LABEL": "ASIA_PACIFIC"}}}),
+              R(LAMBDA, {"environment": {"variables": {
                   "PG_URL_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:pg",
                   "BRAINSTORE_LICENSE_KEY": "arn:aws:secretsmanager:us-east-1:123456789012:secret:lic",
                   "REDIS_URL": "rediss://acme.cache.amazonaws.com:6379", "ORG_NAME": "acme"}}}),
@@ -245,16 +265,32 @@ AWS: dict[str, Fixtures] = {
              R("aws:iam/rolePolicy:RolePolicy",
                {"policy": '{"Statement":{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}}'}),
              R("aws:iam/role:Role", {"inlinePolicies": [
-                 {"name": "all", "policy": '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'}]})],
+                 {"name": "all", "policy": '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'}]}),
+             # everything spelled as ARN wildcards, per service, or as "all but"
+             R(IAM_POLICY, {"policy": '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"arn:aws:*:*:*:*"}]}'}),
+             R(IAM_POLICY, {"policy": '{"Statement":[{"Effect":"Allow","Action":"s3:*",'
+                                      '"Resource":"arn:aws:s3:::*"}]}'}),
+             R(IAM_POLICY, {"policy": '{"Statement":[{"Effect":"Allow","Action":"*",'
+                                      '"NotResource":"arn:aws:iam::123456789012:role/admin"}]}'}),
+             R(IAM_POLICY, {"policy": '{"Statement":[{"Effect":"Allow","NotAction":"iam:*","NotResource":"*"}]}'})],
         good=[R(IAM_POLICY, {"policy": '{"Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],'
                                        '"Resource":"arn:aws:s3:::acme-brainstore/*"},'
                                        '{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::acme-brainstore"},'
                                        '{"Effect":"Deny","Action":"*","Resource":"*"}]}'}),
-              R("aws:iam/role:Role", {"assumeRolePolicy": "{}"})],
+              R("aws:iam/role:Role", {"assumeRolePolicy": "{}"}),
+              R(IAM_POLICY, {"policy": '{"Statement":[{"Effect":"Allow","Action":"logs:*",'
+                                       '"Resource":"arn:aws:logs:us-east-1:123456789012:log-group:/braintrust/*"},'
+                                       '{"Effect":"Deny","Action":"*","NotResource":"arn:aws:s3:::acme-brainstore/*"},'
+                                       '{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:*:*:*"}]}'})],
     ),
     "aws-no-iam-user-credentials": Fixtures(
         bad=[R("aws:iam/accessKey:AccessKey", {"user": "deployer"}), R("aws:iam/user:User", {"name": "ci"})],
         good=[R("aws:iam/role:Role", {"name": "acme-api"})],
+    ),
+    "aws-lambda-function-url-authenticated": Fixtures(
+        bad=[R("aws:lambda/functionUrl:FunctionUrl", {"functionName": "acme-AIProxy", "authorizationType": "NONE"})],
+        good=[R("aws:lambda/functionUrl:FunctionUrl", {"functionName": "acme-AIProxy",
+                                                       "authorizationType": "AWS_IAM"})],
     ),
     "aws-secrets-encrypted-with-cmk": Fixtures(
         bad=[R("aws:secretsmanager/secret:Secret", {"name": "acme/pg"})],
@@ -368,8 +404,12 @@ GCP: dict[str, Fixtures] = {
     "gcp-gke-control-plane-restricted": Fixtures(
         bad=[R(GKE, {**GKE_GOOD, "masterAuthorizedNetworksConfig": None}),
              R(GKE, {**GKE_GOOD, "masterAuthorizedNetworksConfig": {"cidrBlocks": [{"cidrBlock": "0.0.0.0/0"}]}}),
-             R(GKE, {**GKE_GOOD, "masterAuthorizedNetworksConfig": {"gcpPublicCidrsAccessEnabled": True}})],
+             R(GKE, {**GKE_GOOD, "masterAuthorizedNetworksConfig": {"gcpPublicCidrsAccessEnabled": True}}),
+             R(GKE, {**GKE_GOOD, "masterAuthorizedNetworksConfig": {"cidrBlocks": [
+                 {"cidrBlock": "0.0.0.0/1"}, {"cidrBlock": "128.0.0.0/1"}]}})],
         good=[R(GKE, GKE_GOOD),
+              R(GKE, {**GKE_GOOD, "masterAuthorizedNetworksConfig": {"cidrBlocks": [
+                  {"cidrBlock": "203.0.113.0/24"}, {"cidrBlock": "10.0.0.0/8"}]}}),
               R(GKE, {**GKE_GOOD, "masterAuthorizedNetworksConfig": None,
                       "privateClusterConfig": {"enablePrivateNodes": True, "enablePrivateEndpoint": True}})],
     ),
@@ -394,7 +434,9 @@ GCP: dict[str, Fixtures] = {
     ),
     "gcp-firewall-no-public-ingress": Fixtures(
         bad=[R(FIREWALL, {"sourceRanges": ["0.0.0.0/0"], "allows": [{"protocol": "tcp", "ports": ["22"]}]}),
-             R(FIREWALL, {"sourceRanges": ["0.0.0.0/0"], "allows": [{"protocol": "all"}]})],
+             R(FIREWALL, {"sourceRanges": ["0.0.0.0/0"], "allows": [{"protocol": "all"}]}),
+             R(FIREWALL, {"sourceRanges": ["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/2"],
+                          "allows": [{"protocol": "tcp", "ports": ["22"]}]})],
         good=[R(FIREWALL, {"sourceRanges": ["0.0.0.0/0"], "allows": [{"protocol": "tcp", "ports": ["443"]}]}),
               R(FIREWALL, {"sourceRanges": ["35.191.0.0/16", "130.211.0.0/22"],
                            "allows": [{"protocol": "tcp", "ports": ["8000"]}]}),
@@ -569,8 +611,11 @@ AZURE: dict[str, Fixtures] = {
     ),
     "azure-aks-api-restricted": Fixtures(
         bad=[R(AKS, {**AKS_GOOD, "apiServerAccessProfile": None}),
-             R(AKS, {**AKS_GOOD, "apiServerAccessProfile": {"authorizedIPRanges": ["0.0.0.0/0"]}})],
-        good=[R(AKS, AKS_GOOD), R(AKS, {**AKS_GOOD, "apiServerAccessProfile": {"enablePrivateCluster": True}})],
+             R(AKS, {**AKS_GOOD, "apiServerAccessProfile": {"authorizedIPRanges": ["0.0.0.0/0"]}}),
+             R(AKS, {**AKS_GOOD, "apiServerAccessProfile": {"authorizedIPRanges": ["0.0.0.0/1", "128.0.0.0/1"]}})],
+        good=[R(AKS, AKS_GOOD), R(AKS, {**AKS_GOOD, "apiServerAccessProfile": {"enablePrivateCluster": True}}),
+              R(AKS, {**AKS_GOOD, "apiServerAccessProfile": {"authorizedIPRanges": ["203.0.113.0/24",
+                                                                                   "198.51.100.0/24"]}})],
     ),
     "azure-aks-workload-identity": Fixtures(
         bad=[R(AKS, {**AKS_GOOD, "oidcIssuerProfile": None}), R(AKS, {**AKS_GOOD, "enableRBAC": False}),
@@ -615,7 +660,9 @@ AZURE: dict[str, Fixtures] = {
     "azure-no-plaintext-secrets": Fixtures(
         bad=[R(SCRIPT, {"kind": "AzureCLI", "scriptContent": "az login",
                         "environmentVariables": [{"name": "PG_PASSWORD", "value": "hunter2"}]}),
-             R(SCRIPT, {"kind": "AzureCLI", "scriptContent": "psql postgres://admin:hunter2@pg/bt -c 'select 1'"})],
+             R(SCRIPT, {"kind": "AzureCLI", "scriptContent": "psql postgres://admin:hunter2@pg/bt -c 'select 1'"}),
+             R(SCRIPT, {"kind": "AzureCLI", "scriptContent": "gh auth status",
+                        "environmentVariables": [{"name": "UPSTREAM", "value": FAKE_GITHUB_TOKEN}]})],
         good=[R(SCRIPT, {"kind": "AzureCLI", "scriptContent": 'az postgres flexible-server restart --ids "$SERVER_ID"',
                          "environmentVariables": [{"name": "SERVER_ID", "value": "/subscriptions/s/x"},
                                                   {"name": "PG_PASSWORD", "secureValue": "hunter2"}]})],
@@ -658,7 +705,10 @@ AZURE: dict[str, Fixtures] = {
                                         "protocol": "Tcp", "priority": 100.0}]}),
              R("azure-native:network:SecurityRule", {"direction": "Inbound", "access": "Allow",
                                                      "sourceAddressPrefix": "Internet",
-                                                     "destinationPortRanges": ["443", "5432"]})],
+                                                     "destinationPortRanges": ["443", "5432"]}),
+             R("azure-native:network:SecurityRule", {"direction": "Inbound", "access": "Allow",
+                                                     "sourceAddressPrefixes": ["1.0.0.0/8", "2.0.0.0/8"],
+                                                     "destinationPortRange": "22"})],
         good=[R(NSG, {"securityRules": [
                   {"name": "https", "direction": "Inbound", "access": "Allow", "sourceAddressPrefix": "Internet",
                    "destinationPortRange": "443", "protocol": "Tcp", "priority": 100.0},
@@ -728,7 +778,8 @@ KUBERNETES: dict[str, Fixtures] = {
         bad=[R(DEPLOYMENT, _deployment(env=[{"name": "BRAINSTORE_LICENSE_KEY", "value": "bs-live-123"}])),
              R(DEPLOYMENT, _deployment(env=[{"name": "REDIS_URL", "value": "rediss://:hunter2@redis:6378"}])),
              R("kubernetes:core/v1:ConfigMap", {"data": {"PG_PASSWORD": "hunter2"}}),
-             R(CHART, _chart_values(**{"global": {"brainstoreLicenseKey": "bs-live-123"}}))],
+             R(CHART, _chart_values(**{"global": {"brainstoreLicenseKey": "bs-live-123"}})),
+             R("kubernetes:core/v1:ConfigMap", {"data": {"UPSTREAM": FAKE_ANTHROPIC_KEY}})],
         good=[R(DEPLOYMENT, _deployment()), R("kubernetes:core/v1:ConfigMap", {"data": {"ORG_NAME": "acme"}}),
               R(CHART, CHART_GOOD)],
     ),
@@ -784,8 +835,17 @@ MULTI: dict[str, Fixtures] = {
              # untagged children (blob containers, cache databases) follow the stack's size
              [R(ACCOUNT, ACCOUNT_GOOD, name="sa", protect=True),
               R("azure-native:storage:BlobContainer", {"publicAccess": "None"}, name="sa-brainstore")],
-             [R("aws:kms/key:Key", {"enableKeyRotation": True})]],
+             [R("aws:kms/key:Key", {"enableKeyRotation": True})],
+             # secret stores and the generators of keys and passwords
+             [R("aws:secretsmanager/secret:Secret", {"name": "acme/pg", "kmsKeyId": KEY_ARN, "tags": PROD})],
+             [R("gcp:secretmanager/secret:Secret", {"secretId": "pg", "labels": PROD})],
+             [R("azure-native:keyvault:Secret", {"secretName": "function-secret-key", "tags": PROD})],
+             [R("random:index/randomPassword:RandomPassword", {"length": 48.0, "special": False})]],
         good=[[R(RDS, RDS_GOOD, protect=True), R(GCS, GCS_GOOD, protect=True)],
+              [R("aws:secretsmanager/secret:Secret", {"name": "acme/pg", "tags": PROD}, name="sm", protect=True),
+               R("random:index/randomPassword:RandomPassword", {"length": 48.0}, name="gen", protect=True)],
+              [R("azure-native:keyvault:Secret", {"secretName": "function-secret-key", "tags": STG}, name="kvs"),
+               R("random:index/randomPassword:RandomPassword", {"length": 48.0}, name="gen")],
               [R(RDS, {**RDS_GOOD, "tags": STG}), R("aws:ec2/vpc:Vpc", {"tags": PROD})],
               [R(ACCOUNT, {**ACCOUNT_GOOD, "tags": STG}, name="sa"),
                R("azure-native:storage:BlobContainer", {"publicAccess": "None"}, name="sa-brainstore")]],

@@ -36,6 +36,8 @@ def resource_class(token: str) -> type | None:
         path = [parts[0].split(".")[0], *parts[1:]]
     elif package == "azure-native":
         path = [parts[0]]
+    elif parts[0] == "index":  # random:index/randomPassword:RandomPassword -> pulumi_random.RandomPassword
+        path = []
     else:
         path = [_KEYWORD_MODULES.get(parts[0], parts[0])]
     try:

@@ -172,7 +172,9 @@ def test_security_rules_are_mandatory():
     advisory = {p.name for p in POLICIES if p.enforcement_level is EnforcementLevel.ADVISORY}
     assert advisory == {"azure-storage-no-shared-keys", "azure-aks-host-encryption", "azure-aks-no-local-accounts",
                         "k8s-run-as-non-root",
-                        "k8s-internal-load-balancers", "k8s-namespace-network-policy", "object-storage-versioning"}
+                        "k8s-internal-load-balancers", "k8s-namespace-network-policy", "object-storage-versioning",
+                        # the public AIProxy URL is upstream's default and an explicit opt-in here
+                        "aws-lambda-function-url-authenticated"}
     for p in POLICIES:
         if p.severity is Severity.CRITICAL:
             assert p.enforcement_level is EnforcementLevel.MANDATORY, p.name
@@ -191,3 +193,32 @@ def test_tag_keys_match_the_program():
     from policy.rules.common import REQUIRED_TAG_KEYS
 
     assert tuple(REQUIRED_TAG_KEYS) == tuple(BASE_TAG_KEYS)
+
+
+def test_credential_formats_match_the_facts_ledger():
+    """The pack cannot import the program, so it keeps a copy of the formats; the copy stays equal."""
+    from components.facts.secrets import KEY_FORMATS
+    from policy.rules.common import KEY_FORMATS as PACK_FORMATS
+
+    assert tuple(PACK_FORMATS) == tuple((f.name, f.pattern) for f in KEY_FORMATS)
+
+
+OPEN_NETWORK_RULES = ["aws-no-public-ingress", "azure-aks-api-restricted", "azure-nsg-no-public-ingress",
+                      "gcp-gke-control-plane-restricted", "gcp-firewall-no-public-ingress"]
+
+
+@pytest.mark.parametrize("name", OPEN_NETWORK_RULES)
+def test_the_open_network_floor_is_a_setting_of_every_allow_list_rule(name: str):
+    schema = BY_NAME[name].config_schema
+    assert schema is not None and schema.properties["min_prefix_length"]["default"] == 8
+
+
+def test_the_open_network_floor_moves_with_its_setting():
+    """Two public /9s (2^24 addresses) are not the internet at /8; they are once the floor is /10."""
+    rule = R("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+             {"cidrIpv4": "8.0.0.0/9", "fromPort": 22.0, "toPort": 22.0, "ipProtocol": "tcp"})
+    pieces = R("aws:ec2/securityGroup:SecurityGroup", {"ingress": [
+        {"cidrBlocks": ["8.0.0.0/9", "9.0.0.0/9"], "fromPort": 22.0, "toPort": 22.0, "protocol": "tcp"}]})
+    assert messages("aws-no-public-ingress", rule) == messages("aws-no-public-ingress", pieces) == []
+    assert messages("aws-no-public-ingress", rule, {"min_prefix_length": 10})
+    assert messages("aws-no-public-ingress", pieces, {"min_prefix_length": 9})

@@ -23,6 +23,8 @@ NOTHING_TO_JUDGE = {
     # the chart renders its Deployments only in a real preview (judged there); offline the
     # chart's values are judged by k8s-braintrust-chart-hardened instead
     "k8s-no-privileged-pods", "k8s-run-as-non-root", "k8s-container-resources",
+    # it judges the public AIProxy function URL, which no committed stack opts into (built below)
+    "aws-lambda-function-url-authenticated",
 }
 # (on AWS, Brainstore runs on EC2 Auto Scaling groups, not Kubernetes node pools)
 KUBERNETES_CLOUDS = ("gcp", "azure")
@@ -81,3 +83,16 @@ def test_the_runner_catches_a_real_defect_and_prints_it_like_the_cli():
     assert text.startswith("Policy Violations:")
     assert "[mandatory]  braintrust-data-plane v" in text
     assert "aws-rds-deletion-safeguards (acme-prod-db-instance: aws:rds/instance:Instance)" in text
+
+
+def test_the_public_ai_proxy_function_url_is_flagged_as_advisory_and_the_gateway_route_is_not():
+    """The default builds upstream's unauthenticated AIProxy URL: the advisory rule sees the real resource; the
+    opt-in route through API Gateway builds no public URL."""
+    from .support import build
+
+    default = build("aws-staging")
+    flagged = [v for v in default.report.violations if v.policy == "aws-lambda-function-url-authenticated"]
+    assert len(flagged) == 1 and "anyone on the internet" in flagged[0].message
+    assert not default.report.mandatory
+    gateway = build("aws-staging", mutate=lambda v: v["aws"].update(ai_proxy_route="api_gateway"), key="gateway")
+    assert not [v for v in gateway.report.violations if v.policy == "aws-lambda-function-url-authenticated"]

@@ -7,7 +7,7 @@ of every resource input can prove that no secret leaks in plaintext).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +44,15 @@ def stack_file(name: str) -> StackFile:
 
 
 def stack_config(name: str, *, today: dt.date = FIXED_TODAY,
-                 mutate: Callable[[dict[str, Any]], None] | None = None) -> DataPlaneConfig:
+                 mutate: Callable[[dict[str, Any]], None] | None = None,
+                 secret_keys: Iterable[str] = ()) -> DataPlaneConfig:
+    """The stack's validated config; ``secret_keys`` marks more keys as stored with --secret."""
     sf = stack_file(name)
     values = dict(sf.values)
     if mutate is not None:
         mutate(values)
-    return parse_config(values, today=today, secrets_set=sf.secrets, plaintext_secrets=sf.plaintext_secrets)
+    return parse_config(values, today=today, secrets_set=sf.secrets, plaintext_secrets=sf.plaintext_secrets,
+                        secret_keys={*sf.secret_keys, *secret_keys})
 
 
 def build_config(cfg: DataPlaneConfig, *, stack: str = "test", secrets: Mapping[str, str] | None = None,
@@ -68,7 +71,7 @@ def build_config(cfg: DataPlaneConfig, *, stack: str = "test", secrets: Mapping[
 
 
 def build_stack(name: str, *, today: dt.date = FIXED_TODAY, preview: bool = False,
-                mutate: Callable[[dict[str, Any]], None] | None = None) -> Harness:
+                mutate: Callable[[dict[str, Any]], None] | None = None, secret_keys: Iterable[str] = ()) -> Harness:
     """Build the stack ``name`` from stacks/Pulumi.<name>.yaml (optionally mutated first)."""
-    cfg = stack_config(name, today=today, mutate=mutate)
+    cfg = stack_config(name, today=today, mutate=mutate, secret_keys=secret_keys)
     return build_config(cfg, stack=name, preview=preview)
