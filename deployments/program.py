@@ -1,142 +1,201 @@
-"""Pulumi Deployments settings for every data plane stack, as code (pulumi-pulumiservice).
+"""Pulumi Deployments for the data plane stacks, as code (pulumi-pulumiservice 1.5.0).
 
-Per stack: source = this repository at the configured branch and folder; cloud credentials by OIDC
-(no stored keys); GitHub triggers: previews on every pull request, push-to-deploy on staging only
-(production is deployed deliberately: click, REST, or `python -m ops.deploy`); a drift schedule on
-production that reports and never auto-remediates. One staging stack is the review-stack template:
-each pull request gets its own staging-sized stack, destroyed when the PR closes.
+What it creates, for the stacks listed in its config:
 
-Why Deployments OIDC and not ESC environments (Pulumi's general recommendation): see
-docs/operations.md "Credentials: Deployments OIDC or ESC". In short: one self-contained resource per
-stack, no change to the data plane's stack files, the credentials also reach pre-run commands (the
-review-stack renaming below needs them), and each trust policy can name exactly one stack.
+* ESC environments (project ``esc_project``): ``license`` holds the Brainstore license key as a
+  secret ``pulumiConfig`` value; per stack, ``<stack>`` (write identity) and ``<stack>-preview``
+  (read-only identity) import it and log in to the stack's cloud by OIDC; ``review`` (review stacks'
+  identity) too. Each stack file imports ``<project>/<stack>``, so a laptop, CI and Deployments run
+  ``pulumi up`` the same way. Trust documents for every identity are exported (deployments.trust).
+* Deployment settings per stack: this repository through the Pulumi GitHub app (``vcs``), previews on
+  every pull request (read-only identity, see deployments.prerun), push-to-deploy on staging only
+  (production is deployed deliberately: click, REST, or ``python -m ops.deploy``), trigger paths from
+  the repository root. One staging stack is the review-stack template.
+* Drift detection on production (reported, never auto-remediated), after the settings exist.
+* A webhook per stack for drift and failed deployments.
+* The policy pack in ``policy/`` published and enforced on every managed stack by a PolicyGroup.
 """
 
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any
 
 import pulumi
 import pulumi_pulumiservice as ps
+import yaml
 
+from components.facts import pulumi as pulumi_facts
+
+from . import esc, prerun
 from .config import (
     DATA_PLANE_PROJECT,
     KEYS,
+    LICENSE_ENV,
     NAMESPACE,
+    REVIEW_ENV,
+    ROOT,
     DataPlaneStack,
     DeploymentsConfig,
-    StackSettings,
+    Login,
     stack_files,
 )
+from .trust import trust_documents
 
-# Review stacks copy the template's config; without their own deployment name every review stack would
-# collide with the template's cloud resources (names, buckets, DNS). The name is derived from the
-# review stack's name, short enough for every cloud's limits ("rv" + 8 hex = 10 characters).
-REVIEW_NAME_PREFIX = "rv"
+POLICY_DIR = ROOT / "policy"
+POLICY_GROUP = "braintrust-data-plane"
 
 
 def review_deployment_name(stack: str) -> str:
-    return REVIEW_NAME_PREFIX + hashlib.sha256(stack.encode()).hexdigest()[:8]
+    """What the review pre-run commands set as braintrust:deployment_name ("rv" + 8 hex, every cloud's limits)."""
+    return prerun.REVIEW_NAME_PREFIX + hashlib.sha256(stack.encode()).hexdigest()[:8]
 
 
-def review_pre_run_commands(template: str, with_license: bool) -> list[str]:
-    """Shell lines run before each deployment of the template *and* of its review stacks.
-
-    They do nothing for the template itself; in a review stack they give it its own stack file
-    (a copy of the template's), its own deployment name and, when configured, the license key from
-    the secret environment variable BRAINSTORE_LICENSE_KEY. Each line runs in a separate shell.
-    """
-    only_reviews = f'[ "$PULUMI_CI_STACK" = "{template}" ] ||'
-    stack_file = 'stacks/Pulumi.$PULUMI_CI_STACK.yaml'
-    derived = (f'"{REVIEW_NAME_PREFIX}$(printf %s "$PULUMI_CI_STACK" | sha256sum | cut -c1-8)"')
-    return [
-        f"{only_reviews} [ -f {stack_file} ] || cp stacks/Pulumi.{template}.yaml {stack_file}",
-        f'{only_reviews} pulumi config set --stack "$PULUMI_CI_STACK" braintrust:deployment_name {derived}',
-    ] + ([f'{only_reviews} pulumi config set --secret --stack "$PULUMI_CI_STACK" '
-          'braintrust:brainstore_license_key "$BRAINSTORE_LICENSE_KEY"'] if with_license else [])
+def policy_pack_version(directory: Path = POLICY_DIR) -> str:
+    """The pack's version (policy/PulumiPolicy.yaml); published versions are immutable: bump it on change."""
+    return str((yaml.safe_load((directory / "PulumiPolicy.yaml").read_text()) or {})["version"])
 
 
-def _oidc(stack: DataPlaneStack, settings: StackSettings) -> ps.OperationContextOIDCArgsDict:
-    oidc = settings.oidc
-    if oidc.aws is not None:
-        return {"aws": {"role_arn": oidc.aws.role_arn, "duration": oidc.aws.duration,
-                        # Shows up in CloudTrail: who assumed the role, for which stack and operation.
-                        "session_name": f"pulumi-{stack.name}"[:64]}}
-    if oidc.gcp is not None:
-        return {"gcp": {"project_id": oidc.gcp.project_number, "workload_pool_id": oidc.gcp.workload_pool_id,
-                        "provider_id": oidc.gcp.provider_id, "service_account": oidc.gcp.service_account,
-                        "token_lifetime": oidc.gcp.token_lifetime}}
-    azure = oidc.azure
-    assert azure is not None  # the config validator guarantees exactly one cloud
-    subscription = azure.subscription_id or stack.azure_subscription_id
-    tenant = azure.tenant_id or stack.azure_tenant_id
-    if not subscription or not tenant:
-        raise ValueError(f"stacks.{stack.name}.oidc.azure: set tenant_id/subscription_id (the stack file has none)")
-    return {"azure": {"client_id": azure.client_id, "tenant_id": tenant, "subscription_id": subscription}}
+def policy_pack_name() -> str:
+    from policy.rules import PACK_NAME
+
+    return PACK_NAME
 
 
-def configure(cfg: DeploymentsConfig, organization: str,
-              review_license_key: pulumi.Input[str] | None = None) -> dict[str, Any]:
-    """Register the Deployments resources; return a summary per stack (exported).
+class _Environments:
+    """Creates the ESC environments; ``depends`` lists what settings must wait for."""
 
-    ``review_license_key`` (a Pulumi secret) reaches review stacks as a secret environment variable.
-    """
-    stacks = stack_files()
-    summary: dict[str, Any] = {}
-    template = cfg.review_stacks.template_stack if cfg.review_stacks.enabled else None
-    for name, settings in sorted(cfg.stacks.items()):
-        stack = stacks[name]
-        is_template = name == template
-        operation_context: ps.DeploymentSettingsOperationContextArgsDict = {
-            "oidc": _oidc(stack, settings),
+    def __init__(self, cfg: DeploymentsConfig, organization: str, license_key: pulumi.Input[str]):
+        self.cfg, self.organization = cfg, organization
+        secret = pulumi.Output.secret(license_key)
+        self.license = ps.Environment(
+            f"esc-{LICENSE_ENV}", organization=organization, project=cfg.esc_project, name=LICENSE_ENV,
+            yaml=secret.apply(lambda key: pulumi.StringAsset(esc.render(esc.license_document(key)))),
+            # The definition carries the license in plaintext until ESC encrypts it on save.
+            opts=pulumi.ResourceOptions(additional_secret_outputs=["yaml"]))
+
+    def login(self, environment: str, login: Login, stack: DataPlaneStack | None) -> ps.Environment:
+        project, name = environment.split("/", 1)
+        document = esc.credentials_document(login, environment, self.cfg.license_environment, stack)
+        return ps.Environment(
+            f"esc-{name}", organization=self.organization, project=project, name=name,
+            yaml=pulumi.StringAsset(esc.render(document)),
+            opts=pulumi.ResourceOptions(depends_on=[self.license]))
+
+
+def _settings(cfg: DeploymentsConfig, organization: str, stack: DataPlaneStack, is_template: bool,
+              depends_on: list[pulumi.Resource]) -> ps.DeploymentSettings:
+    source = cfg.source
+    review = cfg.review_stacks
+    review_args = None
+    if is_template:
+        review_args = (stack.cloud, cfg.review_environment, review.ttl_days)
+    commands = prerun.commands(stack.name, cfg.environment(stack.name), cfg.preview_environment(stack.name),
+                               repo_dir=source.repo_dir, review=review_args)
+    return ps.DeploymentSettings(
+        f"{stack.name}-deployment-settings",
+        organization=organization,
+        project=DATA_PLANE_PROJECT,
+        stack=stack.name,
+        # With the GitHub app (vcs), the repository comes from the integration: branch and folder only.
+        source_context={"git": {"branch": f"refs/heads/{source.branch}", "repo_dir": source.repo_dir}},
+        vcs={
+            "provider": pulumi_facts.VCS_GITHUB,
+            "repository": source.repository,
+            "deploy_commits": not stack.production,
+            "preview_pull_requests": True,
+            "pull_request_template": is_template,
+            "paths": source.trigger_paths,
+        },
+        operation_context={
+            "pre_run_commands": commands,
             # Only the newest commit matters; queued intermediate commits are skipped.
             "options": {"skip_intermediate_deployments": True},
+        },
+        cache_options={"enable": True},
+        opts=pulumi.ResourceOptions(depends_on=depends_on),
+    )
+
+
+def _policy(cfg: DeploymentsConfig, organization: str) -> ps.PolicyGroup | None:
+    if not cfg.policy.enabled:
+        return None
+    name, version = policy_pack_name(), policy_pack_version()
+    depends: list[pulumi.Resource] = []
+    if cfg.policy.publish_pack:
+        depends.append(ps.PolicyPack(
+            "policy-pack", name=name, organization=organization, source_path=str(POLICY_DIR), version_tag=version))
+    return ps.PolicyGroup(
+        "policy-group", name=POLICY_GROUP, organization_name=organization, entity_type="stacks",
+        mode=cfg.policy.mode,
+        policy_packs=[{"name": name, "version_tag": version}],
+        stacks=[{"name": stack, "routing_project": DATA_PLANE_PROJECT} for stack in sorted(cfg.stacks)],
+        opts=pulumi.ResourceOptions(depends_on=depends))
+
+
+def configure(cfg: DeploymentsConfig, organization: str, license_key: pulumi.Input[str],
+              notification_url: pulumi.Input[str]) -> dict[str, Any]:
+    """Register every resource; return what the stack exports."""
+    files = stack_files()
+    trust = trust_documents(cfg, organization)  # fails early on a subject a cloud cannot map
+    envs = _Environments(cfg, organization, license_key)
+    review = cfg.review_stacks
+    template = review.template_stack if review.enabled else None
+    if template is not None and review.identity is not None:
+        envs.login(cfg.review_environment, review.identity, files[template])
+    summary: dict[str, Any] = {}
+    url = pulumi.Output.secret(notification_url)
+    for name, settings in sorted(cfg.stacks.items()):
+        stack = files[name]
+        write = envs.login(cfg.environment(name), settings.deploy, stack)
+        read = envs.login(cfg.preview_environment(name), settings.preview, stack)
+        deployment = _settings(cfg, organization, stack, name == template, depends_on=[write, read])
+        entry: dict[str, Any] = {
+            "cloud": stack.cloud, "size": stack.size, "push_to_deploy": not stack.production,
+            "preview_pull_requests": True, "review_stack_template": name == template,
+            "environment": cfg.environment(name), "preview_environment": cfg.preview_environment(name),
         }
-        if is_template:
-            operation_context["pre_run_commands"] = review_pre_run_commands(name, review_license_key is not None)
-            if review_license_key is not None:
-                operation_context["environment_variables"] = {
-                    "BRAINSTORE_LICENSE_KEY": pulumi.Output.secret(review_license_key)}
-        ps.DeploymentSettings(
-            f"{name}-deployment-settings",
-            organization=organization,
-            project=DATA_PLANE_PROJECT,
-            stack=name,
-            source_context={"git": {"repo_url": cfg.source.repo_url, "branch": f"refs/heads/{cfg.source.branch}",
-                                    "repo_dir": cfg.source.repo_dir}},
-            github={
-                "repository": cfg.source.repository,
-                "deploy_commits": not stack.production,
-                "preview_pull_requests": True,
-                "pull_request_template": is_template,
-                "paths": list(cfg.source.paths),
-            },
-            operation_context=operation_context,
-            cache_options={"enable": True},
-        )
-        entry: dict[str, Any] = {"cloud": stack.cloud, "size": stack.size, "push_to_deploy": not stack.production,
-                                 "preview_pull_requests": True, "review_stack_template": is_template}
         if stack.production:
             ps.DriftSchedule(
-                f"{name}-drift",
-                organization=organization,
-                project=DATA_PLANE_PROJECT,
-                stack=name,
+                f"{name}-drift", organization=organization, project=DATA_PLANE_PROJECT, stack=name,
                 schedule_cron=cfg.drift_schedule,
                 # Drift in production is a finding for a person, never an automatic `up`.
                 auto_remediate=False,
-            )
+                opts=pulumi.ResourceOptions(depends_on=[deployment]))
             entry["drift_schedule"] = cfg.drift_schedule
+        ps.Webhook(
+            f"{name}-notifications", active=True, display_name=f"braintrust {name}: drift and failed deployments",
+            organization_name=organization, project_name=DATA_PLANE_PROJECT, stack_name=name,
+            payload_url=url, format=ps.WebhookFormat(cfg.notifications.format),
+            filters=[ps.WebhookFilters(value) for value in pulumi_facts.WEBHOOK_FILTERS])
         summary[name] = entry
-    return summary
+    group = _policy(cfg, organization)
+    return {
+        "stacks": summary,
+        "environments": {"license": cfg.license_environment,
+                         **({"review": cfg.review_environment} if template else {})},
+        "review_stacks": {"template": template, "environment": cfg.review_environment,
+                          "ttl_days": review.ttl_days} if template else None,
+        "policy_group": POLICY_GROUP if group is not None else None,
+        "trust": trust,
+    }
 
 
 def main() -> None:
     """Read config once (here only), validate it, register, export."""
     config = pulumi.Config(NAMESPACE)
-    raw = {key: config.get_object(key) for key in KEYS if key not in ("organization", "drift_schedule")}
-    raw |= {key: config.get(key) for key in ("organization", "drift_schedule")}
-    cfg = DeploymentsConfig.model_validate({key: value for key, value in raw.items() if value is not None})
+    raw: dict[str, Any] = {}
+    for key in KEYS:
+        value = config.get(key) if key in ("organization", "esc_project", "drift_schedule") else config.get_object(key)
+        if value is not None:
+            raw[key] = value
+    cfg = DeploymentsConfig.model_validate(raw)
     organization = cfg.organization or pulumi.get_organization()
-    pulumi.export("stacks", configure(cfg, organization, config.get_secret("review_license_key")))
+    outputs = configure(cfg, organization, config.require_secret("license_key"),
+                        config.require_secret("notification_url"))
+    for key, value in outputs.items():
+        pulumi.export(key, value)
+
+
+__all__ = ["REVIEW_ENV", "configure", "main", "review_deployment_name"]

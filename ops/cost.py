@@ -2,8 +2,11 @@
 
 What is estimated: everything that bills by the hour whether or not anyone uses the data plane
 (Brainstore nodes, Kubernetes node pools at their minimum size, databases, caches, cluster fees, NAT
-gateways, keys, Lambda provisioned concurrency). What is not: usage-based charges (object storage,
-egress, requests, logs), listed by name so nobody mistakes the total for a bill.
+gateways of every VPC, keys). Fixed charges the sheet has no sourced price for are *counted* and listed
+under ``not_estimated`` with the reason (Brainstore load balancers, Lambda provisioned concurrency on
+arm64, public IPv4 addresses, the Front Door base fee, private endpoints, ...), never silently left
+out. Usage-based charges (object storage, egress, requests, logs) are listed by name, so nobody
+mistakes the total for a bill.
 """
 
 from __future__ import annotations
@@ -29,12 +32,13 @@ SECONDS_PER_HOUR = 3600
 
 USAGE_BASED: dict[Cloud, tuple[str, ...]] = {
     Cloud.AWS: ("S3 storage and requests", "CloudFront and data transfer out", "Lambda requests and duration",
-                "NAT data processing", "CloudWatch Logs", "EBS root volumes"),
-    Cloud.GCP: ("Cloud Storage", "egress", "Cloud NAT", "load balancer forwarding rules and data",
+                "NAT data processing", "load balancer capacity units", "CloudWatch Logs", "EBS root volumes"),
+    Cloud.GCP: ("Cloud Storage", "egress", "Cloud NAT data processing", "load balancer data processing",
                 "Cloud Logging", "node boot disks"),
-    Cloud.AZURE: ("Blob Storage", "egress", "NAT data processing", "load balancer", "private endpoints",
-                  "Log Analytics", "node OS disks"),
+    Cloud.AZURE: ("Blob Storage", "egress", "NAT data processing", "load balancer and private endpoint data",
+                  "Front Door requests and data transfer", "Log Analytics", "node OS disks"),
 }
+NO_SOURCED_PRICE = "no price in ops/prices.yaml from a source readable offline"
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,18 @@ class Line:
     price_key: str
 
 
+@dataclass(frozen=True)
+class NotEstimated:
+    """A fixed charge the stack incurs that the estimate does not price (and why)."""
+
+    component: str
+    what: str
+    reason: str
+
+    def describe(self) -> str:
+        return f"{self.what} ({self.reason})"
+
+
 @dataclass
 class Estimate:
     size: Size
@@ -118,6 +134,7 @@ class Estimate:
     lines: list[Line] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
     usage_based: tuple[str, ...] = ()
+    not_estimated: list[NotEstimated] = field(default_factory=list)  # fixed charges without a sourced price
     unavailable: str | None = None  # why there is no estimate at all (region not in the sheet)
 
     @property
@@ -152,6 +169,11 @@ class _Pricer:
             "gb_second": self.sheet.hours_per_month * SECONDS_PER_HOUR,
         }.get(price.unit, 1.0)
         self.estimate.lines.append(Line(component, what, price.usd * per_unit * quantity, price.verified, key))
+
+    def fixed_unpriced(self, component: str, what: str, quantity: float = 1, reason: str = NO_SOURCED_PRICE) -> None:
+        """A fixed charge the sheet does not price: listed, with the quantity, so the total is not mistaken."""
+        if quantity > 0:
+            self.estimate.not_estimated.append(NotEstimated(component, what, reason))
 
 
 def estimate(cfg: DataPlaneConfig, *, size: Size | None = None, sheet: PriceSheet | None = None) -> Estimate:
@@ -198,13 +220,27 @@ def _aws(p: _Pricer, cfg: DataPlaneConfig, size: Size, sizing: Sizing, as_config
     layout = section.network.nat_gateways if as_configured else None
     layout = layout or ("per_az" if size is Size.PRODUCTION else "single")
     azs = len(cfg.zones) if cfg.zones else 3
+    public_ips = 0
     if section.network.create_vpc:
         nat = azs if layout == "per_az" else 1
+        public_ips += nat
         p.add("network", f"{nat} NAT gateway{'s' if nat > 1 else ''} ({layout})", "vpc/nat-gateway", nat)
         if layout == "per_az" and not cfg.zones:
             p.estimate.assumptions.append("per-AZ NAT counted for 3 availability zones")
+    quarantine = section.quarantine
+    if quarantine.enabled and quarantine.create_vpc:
+        # The quarantine VPC (user-defined functions) has its own NAT gateway and Elastic IP.
+        public_ips += 1
+        p.add("network", "1 NAT gateway (quarantine VPC)", "vpc/nat-gateway", 1)
+    p.fixed_unpriced("network", f"{public_ips} public IPv4 address{'es' if public_ips != 1 else ''} "
+                                "(Elastic IPs of the NAT gateways)", public_ips)
+    roles = [role for role, spec in (("reader", sizing.brainstore.reader), ("writer", sizing.brainstore.writer),
+                                     ("fast reader", sizing.brainstore.fast_reader)) if spec.count > 0]
+    p.fixed_unpriced("brainstore", f"{len(roles)} internal Network Load Balancers ({', '.join(roles)}): hourly "
+                                   "fee", len(roles))
     if section.kms.create_key:
         p.add("keys", "1 customer-managed KMS key", "kms/key", 1)
+    p.fixed_unpriced("keys", "Secrets Manager secrets (monthly fee per secret)")
 
     lam = section.lambda_
     if as_configured:
@@ -212,8 +248,9 @@ def _aws(p: _Pricer, cfg: DataPlaneConfig, size: Size, sizing: Sizing, as_config
     else:
         concurrency = type(lam).model_fields["provisioned_concurrency"].default
     gb = (lam.api_handler_memory_mb + lam.ai_proxy_memory_mb) / 1024
-    p.add("api", f"provisioned concurrency {concurrency} x ({gb:g} GB: APIHandler + AIProxy)",
-          "lambda/provisioned-concurrency", concurrency * gb)
+    # APIHandler and AIProxy run on arm64 (components/aws/functions.py); the sheet has no arm64 price.
+    p.fixed_unpriced("api", f"Lambda provisioned concurrency {concurrency} x ({gb:g} GB: APIHandler + AIProxy, "
+                            "arm64)", concurrency)
 
 
 _CUSTOM_SQL = re.compile(r"^db-custom-(\d+)-(\d+)$")
@@ -242,6 +279,11 @@ def _gcp(p: _Pricer, cfg: DataPlaneConfig, size: Size, sizing: Sizing, as_config
     tier = "standard" if rd.high_availability else "basic"
     p.add("redis", f"Memorystore {tier.upper()} {gib:g} GiB", f"memorystore/{tier}-{band}", gib)
 
+    p.fixed_unpriced("network", "Cloud NAT gateway (hourly per VM using it)")
+    p.fixed_unpriced("kubernetes", "internal load balancer forwarding rule of the API (hourly)")
+    if not cfg.private_ingress:
+        p.fixed_unpriced("network", "external HTTPS load balancer forwarding rule (hourly)")
+
 
 def _azure(p: _Pricer, cfg: DataPlaneConfig, size: Size, sizing: Sizing, as_configured: bool) -> None:
     _node_pools(p, "vm", sizing)
@@ -262,6 +304,10 @@ def _azure(p: _Pricer, cfg: DataPlaneConfig, size: Size, sizing: Sizing, as_conf
                                       "without it the cache costs less")
     p.add("network", "1 NAT gateway", "network/nat-gateway", 1)
     p.estimate.assumptions.append("one NAT gateway for the cluster subnet")
+    p.fixed_unpriced("network", "1 public IP address (NAT gateway egress)")
+    p.fixed_unpriced("network", "private endpoints of Key Vault, PostgreSQL, Redis and storage (hourly each)")
+    if not cfg.private_ingress:
+        p.fixed_unpriced("edge", "Azure Front Door Premium profile (monthly base fee)")
 
 
 def _node_pools(p: _Pricer, prefix: str, sizing: Sizing) -> None:

@@ -1,18 +1,27 @@
-"""Replace guard and change summary, computed from Pulumi engine events (pure: no CLI, no I/O).
+"""Replace guard, policy findings and change summary, computed from Pulumi engine events (pure: no I/O).
 
 The guard exists because a replaced database, cache, bucket, key or vault is *data loss*, and a plan
 that says "replace" is easy to miss in a long preview. `protect=True` makes the engine refuse in
 production anyway; the guard refuses earlier, at preview time, in every stack, and says which
-resource and which property forced it.
+resource and which property forced it. When the engine itself stops on a protected resource (its
+error names the URN but no replace step follows), the guard turns that error into the same
+explanation, so production gets a reason, not a bare engine error.
+
+Policy findings come from the engine's policy events (the pack in ``policy/`` runs inside every
+preview and update the driver starts); ``diverged`` compares an update with the preview whose plan
+it applied.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pulumi.automation import EngineEvent, OpType
+
+from components.facts import pulumi as pulumi_facts
 
 # Type token -> why losing it matters. Anything registered with protect or retain_on_delete (the
 # program marks its stateful resources that way) counts as stateful too, whatever its type.
@@ -89,7 +98,27 @@ class Violation:
         return f"{self.action} {self.type} '{self.name}': {self.why_stateful}{cause}\n    urn: {self.urn}"
 
 
-@dataclass
+@dataclass(frozen=True)
+class PolicyViolation:
+    """A finding of a policy pack, as the engine reported it."""
+
+    pack: str
+    policy: str
+    level: str  # "mandatory" blocks the operation; "advisory" only warns
+    message: str
+    urn: str | None
+
+    @property
+    def mandatory(self) -> bool:
+        return self.level == MANDATORY
+
+    def describe(self) -> str:
+        first = next((line.strip() for line in self.message.splitlines() if line.strip()), "")
+        where = f" on '{self.urn.rsplit('::', 1)[-1]}'" if self.urn else ""
+        return f"[{self.level}] {self.pack}/{self.policy}{where}: {first}"
+
+
+@dataclass(frozen=True)
 class Change:
     op: str
     type: str
@@ -105,6 +134,15 @@ class Plan:
     violations: list[Violation] = field(default_factory=list)
     engine_counts: dict[str, int] | None = None  # the engine's own summary, when it sent one
     errors: list[str] = field(default_factory=list)
+    policy_violations: list[PolicyViolation] = field(default_factory=list)
+
+    @property
+    def mandatory_violations(self) -> list[PolicyViolation]:
+        return [v for v in self.policy_violations if v.mandatory]
+
+    @property
+    def advisory_violations(self) -> list[PolicyViolation]:
+        return [v for v in self.policy_violations if not v.mandatory]
 
     @property
     def changed(self) -> bool:
@@ -116,6 +154,18 @@ class Plan:
         parts = [f"{n} to {op}" for op, n in sorted(counts.items()) if n and op != OpType.SAME.value]
         unchanged = counts.get(OpType.SAME.value, 0)
         return (", ".join(parts) or "no changes") + (f" ({unchanged} unchanged)" if unchanged else "")
+
+
+MANDATORY = "mandatory"
+# The engine's own refusal to replace/delete a protected resource: the preview stops with this
+# diagnostic, which names the URN, and no replace step may follow it.
+_PROTECTED = re.compile(r'unable to (replace|delete) resource "([^"]+)"\s+' + re.escape(pulumi_facts.PROTECTED_REFUSAL))
+
+
+def type_of(urn: str) -> str:
+    """The resource type of a URN (``urn:pulumi:<stack>::<project>::<parent$...$type>::<name>``)."""
+    parts = urn.split("::")
+    return parts[2].rsplit("$", 1)[-1] if len(parts) >= 4 else "unknown"
 
 
 def stateful_reason(event_type: str, protect: bool, retain_on_delete: bool) -> str | None:
@@ -142,8 +192,21 @@ def evaluate(events: Iterable[EngineEvent], allowed_urns: Iterable[str] = ()) ->
         if event.summary_event is not None:
             plan.engine_counts = {getattr(op, "value", str(op)): n
                                   for op, n in event.summary_event.resource_changes.items()}
+        if event.policy_event is not None:
+            p = event.policy_event
+            plan.policy_violations.append(PolicyViolation(
+                pack=p.policy_pack_name, policy=p.policy_name, level=p.enforcement_level, message=p.message,
+                urn=p.resource_urn))
         if event.diagnostic_event is not None and event.diagnostic_event.severity == "error":
-            plan.errors.append(event.diagnostic_event.message.strip())
+            message = event.diagnostic_event.message.strip()
+            plan.errors.append(message)
+            refused = _PROTECTED.search(message)
+            if refused and refused[2] not in flagged and refused[2] not in allowed:
+                flagged.add(refused[2])
+                plan.violations.append(Violation(
+                    urn=refused[2], type=type_of(refused[2]), action=refused[1],
+                    why_stateful=STATEFUL.get(type_of(refused[2]), "marked protect=True by the program (stateful)")
+                    + "; the engine refuses: protected", caused_by=()))
         if event.resource_pre_event is None:
             continue
         meta = event.resource_pre_event.metadata
@@ -168,3 +231,14 @@ def evaluate(events: Iterable[EngineEvent], allowed_urns: Iterable[str] = ()) ->
     plan.changes = [Change(op=op, type=type_by_urn[urn], urn=urn)
                     for urn, op in op_by_urn.items() if op not in unchanged]
     return plan
+
+
+def diverged(preview: Plan, update: Plan) -> list[Change]:
+    """Changes the update made that its preview did not announce (same URN and operation)."""
+    announced = {(c.urn, c.op) for c in preview.changes}
+    return [c for c in update.changes if (c.urn, c.op) not in announced]
+
+
+def plan_violation(text: str) -> bool:
+    """Whether an engine error says the update left the plan it was given."""
+    return any(marker in text for marker in pulumi_facts.PLAN_VIOLATION_MARKERS)

@@ -11,13 +11,14 @@ from pulumi.automation import (
     DiagnosticEvent,
     EngineEvent,
     OpType,
+    PolicyEvent,
     ResourcePreEvent,
     StepEventMetadata,
     StepEventStateMetadata,
     SummaryEvent,
 )
 
-from ops.engine import ConfigEntry, OnEvent, OnOutput
+from ops.engine import ConfigEntry, OnEvent, OnOutput, RunOptions
 
 STACK_URN = "urn:pulumi:aws-staging::braintrust::pulumi:pulumi:Stack::braintrust-aws-staging"
 
@@ -40,9 +41,29 @@ def summary(**counts: int) -> EngineEvent:
         maybe_corrupt=False, duration_seconds=1, resource_changes=changes, policy_packs={}))
 
 
-def diagnostic(message: str, severity: str = "error") -> EngineEvent:
-    return EngineEvent(sequence=0, timestamp=0,
-                       diagnostic_event=DiagnosticEvent(message=message, color="never", severity=severity))
+def diagnostic(message: str, severity: str = "error", urn_: str | None = None) -> EngineEvent:
+    return EngineEvent(sequence=0, timestamp=0, diagnostic_event=DiagnosticEvent(
+        message=message, color="never", severity=severity, urn=urn_))
+
+
+def protected_refusal(type_: str, name: str) -> EngineEvent:
+    """The engine's own error when a preview would replace a protected resource (as the CLI words it)."""
+    target = urn(type_, name)
+    return diagnostic(f'unable to replace resource "{target}"\nas it is currently marked for protection. To '
+                      "unprotect the resource, remove the `protect` flag from the resource in your Pulumi "
+                      "program and run `pulumi up`", urn_=target)
+
+
+def policy(name: str, level: str = "mandatory", target: str | None = None,
+           message: str = "Buckets must be encrypted with the customer-managed key.") -> EngineEvent:
+    return EngineEvent(sequence=0, timestamp=0, policy_event=PolicyEvent(
+        message=message, color="never", policy_name=name, policy_pack_name="braintrust-data-plane",
+        policy_pack_version="0.1.0", policy_pack_version_tag="0.1.0", enforcement_level=level,
+        resource_urn=target))
+
+
+def failure(stderr: str, code: int = 255) -> CommandError:
+    return CommandError(CommandResult(stdout="", stderr=stderr, code=code))
 
 
 def replace(type_: str, name: str, **kwargs) -> list[EngineEvent]:
@@ -68,21 +89,40 @@ def aws_staging_config(*, secret_license: bool = True, license_set: bool = True)
 
 @dataclass
 class FakeEngine:
-    """Replays scripted events per operation and records which operations ran."""
+    """Replays scripted events per operation and records which operations ran.
+
+    ``errors[op]`` is raised after the events of ``op`` were delivered (the CLI fails at the end of
+    the step, having streamed what it saw); ``interrupt_on`` raises KeyboardInterrupt mid-step, as a
+    Ctrl-C in the terminal does while the Automation API waits for the CLI.
+    """
 
     events: Mapping[str, list[EngineEvent]] = field(default_factory=dict)
     config_entries: Mapping[str, ConfigEntry] = field(default_factory=aws_staging_config)
     fail_on: str | None = None
+    errors: Mapping[str, BaseException] = field(default_factory=dict)
+    interrupt_on: str | None = None
+    cancel_error: BaseException | None = None
+    created: bool = True
     calls: list[str] = field(default_factory=list)
     exclude_protected: list[bool] = field(default_factory=list)
+    run_options: dict[str, RunOptions] = field(default_factory=dict)
 
     def _play(self, name: str, on_event: OnEvent, on_output: OnOutput) -> None:
         self.calls.append(name)
         on_output(f"{name} output line")
         if self.fail_on == name:
-            raise CommandError(CommandResult(stdout="", stderr=f"{name} failed", code=255))
+            raise CommandError(CommandResult(stdout="", stderr=f"error: {name} failed", code=255))
         for event in self.events.get(name, []):
             on_event(event)
+        if self.interrupt_on == name:
+            raise KeyboardInterrupt
+        if name in self.errors:
+            raise self.errors[name]
+
+    def cancel(self) -> None:
+        self.calls.append("cancel")
+        if self.cancel_error is not None:
+            raise self.cancel_error
 
     def config(self) -> Mapping[str, ConfigEntry]:
         self.calls.append("config")
@@ -91,10 +131,12 @@ class FakeEngine:
     def refresh_preview(self, on_event: OnEvent, on_output: OnOutput) -> None:
         self._play("refresh_preview", on_event, on_output)
 
-    def preview(self, on_event: OnEvent, on_output: OnOutput) -> None:
+    def preview(self, options: RunOptions, on_event: OnEvent, on_output: OnOutput) -> None:
+        self.run_options["preview"] = options
         self._play("preview", on_event, on_output)
 
-    def up(self, on_event: OnEvent, on_output: OnOutput) -> None:
+    def up(self, options: RunOptions, on_event: OnEvent, on_output: OnOutput) -> None:
+        self.run_options["up"] = options
         self._play("up", on_event, on_output)
 
     def refresh(self, on_event: OnEvent, on_output: OnOutput) -> None:

@@ -78,3 +78,60 @@ def test_an_unpriced_sku_is_reported_missing_not_zero():
     partial = cost.PriceSheet(sheet.as_of, sheet.hours_per_month, (stripped,), sheet.sources)
     estimate = cost.estimate(stack_config("aws-staging"), sheet=partial)
     assert [line.price_key for line in estimate.missing] == ["elasticache/cache.t4g.small"]
+
+
+def _what(estimate: cost.Estimate, component: str) -> list[str]:
+    return [line.what for line in estimate.lines if line.component == component]
+
+
+def _unpriced(estimate: cost.Estimate) -> str:
+    return " | ".join(item.describe() for item in estimate.not_estimated)
+
+
+def test_the_quarantine_vpc_nat_is_priced_and_disappears_with_the_quarantine_vpc():
+    with_quarantine = cost.estimate(stack_config("aws-staging"))
+    assert "1 NAT gateway (quarantine VPC)" in _what(with_quarantine, "network")
+    without = cost.estimate(stack_config("aws-staging", mutate=lambda v: v["aws"].update(
+        quarantine={"enabled": False})))
+    assert "1 NAT gateway (quarantine VPC)" not in _what(without, "network")
+    sheet = cost.load_sheet()
+    family = sheet.family_for(stack_config("aws-staging").cloud, "us-east-1")
+    assert family is not None
+    assert with_quarantine.total_usd - without.total_usd == pytest.approx(
+        family.prices["vpc/nat-gateway"].usd * sheet.hours_per_month)
+
+
+def test_aws_fixed_charges_without_a_sourced_price_are_counted_not_dropped():
+    staging = cost.estimate(stack_config("aws-staging"))
+    assert "1 internal Network Load Balancers (reader)" in _unpriced(staging)  # combined reader/writer node
+    assert "2 public IPv4 addresses" in _unpriced(staging)  # main NAT + quarantine NAT
+    production = cost.estimate(stack_config("aws-production"))
+    assert "2 internal Network Load Balancers (reader, writer)" in _unpriced(production)
+    assert "4 public IPv4 addresses" in _unpriced(production)  # three per-AZ NATs + quarantine
+    assert all(item.reason == cost.NO_SOURCED_PRICE for item in production.not_estimated)
+
+
+def test_arm64_provisioned_concurrency_is_not_priced_at_the_x86_rate():
+    warm = cost.estimate(stack_config("aws-staging", mutate=lambda v: v["aws"]["lambda"].update(
+        provisioned_concurrency=2)))
+    assert "Lambda provisioned concurrency 2 x (8 GB: APIHandler + AIProxy, arm64)" in _unpriced(warm)
+    assert not any(line.price_key.startswith("lambda/") for line in warm.lines)
+    cold = cost.estimate(stack_config("aws-staging"))  # provisioned_concurrency: 0 in this stack
+    assert "provisioned concurrency" not in _unpriced(cold)
+
+
+def test_azure_front_door_and_private_endpoints_are_listed_when_deployed():
+    for name in ("azure-staging", "azure-production"):
+        cfg = stack_config(name)
+        unpriced = _unpriced(cost.estimate(cfg))
+        assert "private endpoints" in unpriced
+        assert ("Front Door Premium profile (monthly base fee)" in unpriced) is (not cfg.private_ingress), name
+
+
+def test_gcp_load_balancer_and_nat_hours_are_listed():
+    for name in ("gcp-staging", "gcp-production"):
+        cfg = stack_config(name)
+        unpriced = _unpriced(cost.estimate(cfg))
+        assert "Cloud NAT gateway" in unpriced and "internal load balancer forwarding rule" in unpriced
+        assert ("external HTTPS load balancer" in unpriced) is (not cfg.private_ingress), name
+

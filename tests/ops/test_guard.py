@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pulumi.automation import OpType
 
-from ops.guard import STATEFUL, evaluate
-from tests.ops.events import diagnostic, replace, step, summary, urn
+from ops.guard import STATEFUL, diverged, evaluate, plan_violation, type_of
+from tests.ops.events import diagnostic, policy, protected_refusal, replace, step, summary, urn
 
 RDS = "aws:rds/instance:Instance"
 SG_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
@@ -75,3 +75,37 @@ def test_every_cloud_has_its_database_cache_bucket_and_key_in_the_stateful_list(
         text = " ".join(STATEFUL[t] for t in types)
         for word in ("PostgreSQL", "Redis", "key"):
             assert word in text, f"{cloud} has no stateful {word} type"
+
+
+def test_the_engines_refusal_of_a_protected_resource_becomes_a_violation_with_its_reason():
+    plan = evaluate([protected_refusal(RDS, "acme-db"), diagnostic("preview failed")])
+    assert [(v.urn, v.type, v.action) for v in plan.violations] == [(urn(RDS, "acme-db"), RDS, "replace")]
+    assert "PostgreSQL" in plan.violations[0].why_stateful and "protected" in plan.violations[0].why_stateful
+
+
+def test_a_refusal_and_the_replace_step_that_follows_count_once_and_allow_replace_applies():
+    events = [protected_refusal(RDS, "acme-db"), *replace(RDS, "acme-db", protect=True)]
+    assert len(evaluate(events).violations) == 1
+    assert evaluate(events, allowed_urns=[urn(RDS, "acme-db")]).violations == []
+
+
+def test_policy_events_are_split_into_mandatory_and_advisory():
+    plan = evaluate([policy("a", "mandatory", urn("aws:s3/bucket:Bucket", "b")), policy("c", "advisory")])
+    assert [v.policy for v in plan.mandatory_violations] == ["a"]
+    assert [v.policy for v in plan.advisory_violations] == ["c"]
+    assert plan.mandatory_violations[0].describe().startswith("[mandatory] braintrust-data-plane/a on 'b': ")
+
+
+def test_divergence_is_any_change_the_preview_did_not_announce():
+    preview = evaluate([step(OpType.UPDATE, SG_RULE, "r1"), *replace(RDS, "acme-db")])
+    same = evaluate([step(OpType.UPDATE, SG_RULE, "r1"), *replace(RDS, "acme-db")])
+    other = evaluate([step(OpType.UPDATE, SG_RULE, "r1"), step(OpType.DELETE, RDS, "acme-db")])
+    assert diverged(preview, same) == []
+    assert [(c.op, c.urn) for c in diverged(preview, other)] == [("delete", urn(RDS, "acme-db"))]
+
+
+def test_urn_type_and_plan_violation_text():
+    assert type_of(urn(RDS, "acme-db")) == RDS
+    assert type_of("not-a-urn") == "unknown"
+    assert plan_violation(f"error: resource {urn(RDS, 'x')} violates plan: properties changed")
+    assert not plan_violation("error: preview failed")
