@@ -7,44 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from typing import Any, NamedTuple
 
 import pulumi
 from pulumi.runtime import config as runtime_config
 
-from components.config import SECRET_KEYS, ConfigError, parse_config, split_namespace, warnings
-from components.config.loading import provider_keys
+from components.config import ConfigError, parse_engine_config, warnings
 from components.program import Secrets, deploy
 
 NAMESPACE = "braintrust"
 
 
-class StackConfig(NamedTuple):
-    """What the engine hands the program, sorted for validation."""
-
-    raw: dict[str, Any]  # every `braintrust:*` key (so unknown ones can be rejected)
-    secrets_present: set[str]  # which of SECRET_KEYS are set
-    plaintext_secrets: list[str]  # secret keys set without --secret by mistake
-    stored_secret: set[str]  # keys stored as secrets (Pulumi reports the top-level key of a --secret --path)
-    provider_config: dict[str, Any]  # keys of the providers' namespaces (`aws:region`...), silently ignored
-
-
-def read_stack_config() -> StackConfig:
-    everything = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    raw = split_namespace(everything)
-    secret_keys = set(runtime_config.get_config_secret_keys_env()) | set(runtime_config._SECRET_KEYS.get())
-    present = {key for key in SECRET_KEYS if key in raw}
-    plaintext = [key for key in present if f"{NAMESPACE}:{key}" not in secret_keys]
-    stored_secret = {key.removeprefix(f"{NAMESPACE}:") for key in secret_keys if key.startswith(f"{NAMESPACE}:")}
-    return StackConfig(raw, present, plaintext, stored_secret, provider_keys(everything))
-
-
 def main() -> None:
-    stack = read_stack_config()
+    everything = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    secret_keys = set(runtime_config.get_config_secret_keys_env()) | set(runtime_config._SECRET_KEYS.get())
     try:
-        cfg = parse_config(stack.raw, today=dt.date.today(), secrets_set=stack.secrets_present,
-                           plaintext_secrets=stack.plaintext_secrets, secret_keys=stack.stored_secret,
-                           provider_config=stack.provider_config)
+        cfg = parse_engine_config(everything, secret_keys, today=dt.date.today())
     except ConfigError as error:
         # One readable message, no traceback, before any resource exists.
         pulumi.log.error(str(error))

@@ -46,7 +46,14 @@ from typing import Any, TextIO
 
 from pulumi import automation as auto
 
-from components.config import SECRET_KEYS, ConfigError, DataPlaneConfig, StackFile, parse_config, split_namespace
+from components.config import (
+    SECRET_KEYS,
+    ConfigError,
+    DataPlaneConfig,
+    StackFile,
+    parse_config,
+    parse_engine_config,
+)
 
 from .engine import (
     AutomationEngine,
@@ -108,18 +115,13 @@ def validate_stack_file(stack: str, today: dt.date) -> DataPlaneConfig:
         raise FileNotFoundError(path)
     sf = StackFile(path)
     return parse_config(sf.values, today=today, secrets_set=SECRET_KEYS, plaintext_secrets=sf.plaintext_secrets,
-                        secret_keys=sf.secret_keys)
+                        secret_keys=sf.secret_keys, provider_config=sf.provider_values)
 
 
 def validate_engine_config(config: Mapping[str, ConfigEntry], today: dt.date) -> DataPlaneConfig:
     """What the program will read, validated exactly as __main__.py does."""
-    raw = split_namespace({key: entry.value for key, entry in config.items()})
-    present = {key for key in SECRET_KEYS if key in raw}
-    plaintext = [key for key in present if not config[f"braintrust:{key}"].secret]
-    stored_secret = {key.removeprefix("braintrust:") for key, entry in config.items()
-                     if entry.secret and key.startswith("braintrust:")}
-    return parse_config(raw, today=today, secrets_set=present, plaintext_secrets=plaintext,
-                        secret_keys=stored_secret)
+    return parse_engine_config({key: entry.value for key, entry in config.items()},
+                               {key for key, entry in config.items() if entry.secret}, today=today)
 
 
 def copy_stack_file(template: str, environments: Sequence[str] = ()) -> str:

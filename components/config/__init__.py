@@ -1,7 +1,15 @@
 """Typed stack configuration. Nothing here reads pulumi.Config; __main__.py does, once."""
 
 from .common import Cloud, Size
-from .loading import SECRET_CAPABLE, SECRET_KEYS, ConfigError, StackFile, parse_config, split_namespace
+from .loading import (
+    SECRET_CAPABLE,
+    SECRET_KEYS,
+    ConfigError,
+    StackFile,
+    parse_config,
+    parse_engine_config,
+    split_namespace,
+)
 from .root import DataPlaneConfig, Problem, warnings
 
 __all__ = [
@@ -14,6 +22,7 @@ __all__ = [
     "Size",
     "StackFile",
     "parse_config",
+    "parse_engine_config",
     "split_namespace",
     "warnings",
 ]

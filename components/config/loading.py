@@ -168,6 +168,22 @@ def provider_keys(config: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in config.items() if k.split(":", 1)[0] in PROVIDER_NAMESPACES and ":" in k}
 
 
+def parse_engine_config(config: Mapping[str, Any], secret_full_keys: Iterable[str], *,
+                        today: dt.date) -> DataPlaneConfig:
+    """Validate what the engine hands a program: every config key with its namespace (``braintrust:org``,
+    ``aws:region``) and which of them are stored as secrets. ``__main__.py`` and the deploy driver both go
+    through here, so the driver refuses exactly what `pulumi up` refuses. Raises ConfigError."""
+    raw = split_namespace(config)
+    secret_full_keys = set(secret_full_keys)
+    prefix = f"{NAMESPACE}:"
+    present = {key for key in SECRET_KEYS if key in raw}
+    plaintext = [key for key in sorted(present) if f"{prefix}{key}" not in secret_full_keys]
+    # Pulumi reports the top-level key of a `--secret --path key.field` value.
+    stored_secret = {key.removeprefix(prefix) for key in secret_full_keys if key.startswith(prefix)}
+    return parse_config(raw, today=today, secrets_set=present, plaintext_secrets=plaintext,
+                        secret_keys=stored_secret, provider_config=provider_keys(config))
+
+
 def validate_model(values: Mapping[str, Any], secret_keys: frozenset[str] = frozenset()) -> DataPlaneConfig:
     """The model (raises ValidationError); ``StrictModel`` refuses the coercions that change meaning."""
     return DataPlaneConfig.model_validate(values, context={"secret_keys": secret_keys})

@@ -411,6 +411,21 @@ def test_resolved_config_is_validated_like_main_py():
         validate_engine_config(broken, FIXED_TODAY)
 
 
+def test_the_driver_refuses_provider_keys_the_program_would_ignore_as_pulumi_up_does(monkeypatch, tmp_path):
+    from components.config import ConfigError
+
+    overridden = {**aws_staging_config(), "aws:region": ConfigEntry(value="eu-west-1", secret=False)}
+    with pytest.raises(ConfigError) as caught:
+        validate_engine_config(overridden, FIXED_TODAY)
+    assert caught.value.paths == ["aws:region"] and "braintrust:region" in str(caught.value)
+    text = (STACKS_DIR / "Pulumi.aws-staging.yaml").read_text() + '  aws:region: eu-west-1\n'
+    (tmp_path / "Pulumi.mystack.yaml").write_text(text)
+    monkeypatch.setattr(ops.deploy, "STACKS", tmp_path)
+    with pytest.raises(ConfigError) as caught:
+        ops.deploy.validate_stack_file("mystack", FIXED_TODAY)
+    assert caught.value.paths == ["aws:region"]
+
+
 # ----- the two ways to deploy: Pulumi Cloud with ESC, a self-managed backend without -----
 
 @pytest.mark.parametrize("name", stack_names())
