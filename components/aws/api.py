@@ -98,6 +98,7 @@ class ApiArgs:
     outbound_rate_limit_max_requests: int = aws_facts.OUTBOUND_RATE_LIMIT_MAX_REQUESTS
     outbound_rate_limit_window_minutes: int = aws_facts.OUTBOUND_RATE_LIMIT_WINDOW_MINUTES
     brainstore_etl_batch_size: int | None = None
+    url_security_env: dict[str, str] = field(default_factory=dict)  # UrlSecurityConfig.env_vars()
     fetch_pointer: release.Fetch | None = None  # None: anonymous HTTPS, as upstream (tests inject a fake)
     # What must exist before any function runs: the roles' policies (Lambda checks VPC permissions at
     # creation), and the networks' NAT routes (functions reach Secrets Manager at cold start).
@@ -186,6 +187,7 @@ class Api(pulumi.ComponentResource):
             "AI_PROXY_INVOKE_ROLE": args.ai_proxy_invoke_role_arn,
             "CATCHUP_ETL_ARN": built[fn.CATCHUP_ETL].arn,
             **self._data_plane_flags(),
+            **args.url_security_env,  # SSRF protection for user-supplied URLs, as upstream sets it on APIHandler
         }
         api_handler = self._function(specs[fn.API_HANDLER], api_only, depends_on=after_migration)
         built[fn.API_HANDLER] = api_handler

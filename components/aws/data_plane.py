@@ -194,6 +194,7 @@ class AwsDataPlane(pulumi.ComponentResource):
             outbound_rate_limit_max_requests=lam.outbound_rate_limit_max_requests,
             outbound_rate_limit_window_minutes=lam.outbound_rate_limit_window_minutes,
             brainstore_etl_batch_size=lam.brainstore_etl_batch_size,
+            url_security_env=cfg.url_security.env_vars(),
             wait_for=[iam, *created_networks]), child)
 
         self.outputs = {

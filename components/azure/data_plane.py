@@ -233,6 +233,7 @@ class AzureDataPlane(pulumi.ComponentResource):
             load_balancer=InternalLoadBalancer(port=int(API_PORT), extra_annotations=annotations),
             chart_depends_on=[*cluster.ready, cluster.deployer_access, *federation.credentials,
                               *app_secrets.secrets, *vault.grants, storage, *database.ready, cache],
+            url_security=cfg.url_security,
         ), opts=pulumi.ResourceOptions(parent=self, providers={"kubernetes": provider}))
 
         # The load balancer's address is pinned by annotation, so the URL is known before it exists.

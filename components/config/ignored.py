@@ -39,6 +39,10 @@ def _aws(cfg: DataPlaneConfig) -> list[Problem]:
         if getattr(cfg, key).model_dump(exclude_none=True, exclude_defaults=True):
             found.append(Problem(path=key, message=(
                 "has no effect on AWS (the API runs on Lambda: use aws.lambda); remove it")))
+    if cfg.kubernetes.model_dump(exclude_defaults=True):
+        found.append(Problem(path="kubernetes", message=(
+            "has no effect on AWS (no Kubernetes: the API runs on Lambda, Brainstore on EC2); remove it "
+            "(url_security, the SSRF settings, applies on every cloud)")))
     if cfg.ingress.allowed_cidrs:
         found.append(Problem(path="ingress.allowed_cidrs", message=(
             "has no effect on AWS: the API is served by CloudFront; restrict it with ingress.waf_acl")))

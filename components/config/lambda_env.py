@@ -30,7 +30,7 @@ API_SECRET_VARIABLES = ("PG_URL", "REDIS_URL", "FUNCTION_SECRET_KEY", "SERVICE_T
                         "CRON_OVERRIDE_SECRET_KEY")
 FAST_READER_QUERY_SOURCES_CHARS = 193  # components/aws/api.py FAST_READER_QUERY_SOURCES, joined by ","
 
-Bound = Callable[["DataPlaneConfig"], int]
+Bound = Callable[["DataPlaneConfig"], "int | None"]  # None: the program does not set the variable
 
 
 def _fixed(n: int) -> Bound:
@@ -39,6 +39,11 @@ def _fixed(n: int) -> Bound:
 
 def _exact(value: Callable[[DataPlaneConfig], str]) -> Bound:
     return lambda cfg: len(json.dumps(value(cfg))) - 2  # JSON-escaped length, without the quotes
+
+
+def _if_set(value: Callable[[DataPlaneConfig], str]) -> Bound:
+    """For a variable set only when its configuration is (an empty value sets nothing)."""
+    return lambda cfg: (len(json.dumps(text)) - 2) if (text := value(cfg)) else None
 
 
 def _id(prefix: str) -> Bound:
@@ -133,13 +138,18 @@ OWN_VARIABLES: dict[str, Bound] = {
         lambda cfg: str(cfg.aws_section.lambda_.outbound_rate_limit_window_minutes)),
     "TELEMETRY_DISABLE_AGGREGATION": _exact(lambda _cfg: aws_facts.TELEMETRY_DISABLE_AGGREGATION),
     "TELEMETRY_LOG_LEVEL": _exact(lambda _cfg: aws_facts.TELEMETRY_LOG_LEVEL),
-    "BRAINSTORE_BACKFILL_HISTORICAL_BATCH_SIZE": _exact(
+    "BRAINTRUST_UNSAFE_URL_REQUEST_MODE": _exact(lambda cfg: cfg.url_security.unsafe_url_request_mode),
+    "BRAINTRUST_URL_SECURITY_DNS_SERVERS": _if_set(lambda cfg: ",".join(map(str, cfg.url_security.dns_servers))),
+    "BRAINTRUST_URL_SECURITY_ALLOW_CIDRS": _if_set(lambda cfg: ",".join(map(str, cfg.url_security.allow_cidrs))),
+    "BRAINSTORE_BACKFILL_HISTORICAL_BATCH_SIZE": _if_set(
         lambda cfg: str(cfg.aws_section.lambda_.brainstore_etl_batch_size or "")),
     "BRAINTRUST_SECRET_ARNS": _secret_mapping,
 }
 # Configuration keys behind the variables whose size the user controls (named when they alone overflow).
 CONFIG_SOURCES = {"ALLOWED_ORG_IDS": "org.allowed_org_ids", "WHITELISTED_ORIGINS": "control_plane.extra_cors_origins",
-                  "ORG_NAME": "org.name", "PRIMARY_ORG_NAME": "org.primary_org_name"}
+                  "ORG_NAME": "org.name", "PRIMARY_ORG_NAME": "org.primary_org_name",
+                  "BRAINTRUST_URL_SECURITY_DNS_SERVERS": "url_security.dns_servers",
+                  "BRAINTRUST_URL_SECURITY_ALLOW_CIDRS": "url_security.allow_cidrs"}
 
 
 def json_bytes(variables: dict[str, int]) -> int:
@@ -148,7 +158,9 @@ def json_bytes(variables: dict[str, int]) -> int:
 
 
 def own_bound(cfg: DataPlaneConfig) -> dict[str, int]:
-    return {name: bound(cfg) for name, bound in OWN_VARIABLES.items()}
+    """The variables the program sets for ``cfg`` and the most characters each value can take."""
+    bounds = {name: bound(cfg) for name, bound in OWN_VARIABLES.items()}
+    return {name: length for name, length in bounds.items() if length is not None}
 
 
 def total_bound(cfg: DataPlaneConfig) -> int:
@@ -172,6 +184,6 @@ def problems(cfg: DataPlaneConfig) -> list[tuple[str, str]]:
             f"makes the API functions' environment up to {total} bytes; Lambda allows {limit} in total and the "
             f"program's own variables take up to {own_total}: keep extra_env within {max(limit - own_total, 0)} "
             "bytes (names and values, as JSON)"))]
-    biggest = max(CONFIG_SOURCES, key=lambda name: own[name])
+    biggest = max(CONFIG_SOURCES, key=lambda name: own.get(name, 0))
     return [(CONFIG_SOURCES[biggest], (
         f"makes the API functions' environment up to {total} bytes; Lambda allows {limit} in total: shorten it"))]

@@ -38,6 +38,7 @@ from .sizing import (
     RedisOverride,
     resolve,
 )
+from .url_security import UrlSecurityConfig
 
 # Tags we always set; users may add their own but not override these (IAM conditions use them).
 BASE_TAG_KEYS = ("braintrust-deployment", "braintrust-size", "managed-by")
@@ -98,6 +99,11 @@ class DataPlaneConfig(StrictModel):
     azure: AzureConfig | None = Field(default=None, description="Azure settings (cloud: azure).")
     kubernetes: KubernetesConfig = Field(
         default_factory=KubernetesConfig, description="Braintrust services on GKE/AKS (cloud: gcp or azure)."
+    )
+    url_security: UrlSecurityConfig = Field(
+        default_factory=UrlSecurityConfig,
+        description="SSRF protection: how the services treat user-supplied URLs that resolve to private, "
+                    "loopback, link-local or metadata addresses (every cloud).",
     )
     danger_disable_deletion_protection: bool = Field(
         default=False,

@@ -257,6 +257,15 @@ _API_COMMON_CONDITIONAL = frozenset({
     "GATEWAY_URL", "LOOP_RUNTIME_URL"})  # optional AI gateway / Loop runtime (root main.tf:86-106)
 _SERVICES = f"{MODULE}/modules/services"
 
+# SSRF settings of APIHandler: set only when configured upstream; we always set the mode (default reject).
+URL_SECURITY_ENV: dict[str, str] = register(
+    "braintrust.aws.url_security_env",
+    {"mode": "BRAINTRUST_UNSAFE_URL_REQUEST_MODE", "dns_servers": "BRAINTRUST_URL_SECURITY_DNS_SERVERS",
+     "allow_cidrs": "BRAINTRUST_URL_SECURITY_ALLOW_CIDRS"},
+    f"{_SERVICES}/lambda-apihandler.tf:8-17 ; {_SERVICES}/lambda-apihandler.tf:64",
+    Check.UPSTREAM,
+)
+
 LAMBDA_ENVIRONMENT: dict[str, EnvContract] = {
     "APIHandler": register(
         "braintrust.aws.lambda_env.APIHandler",

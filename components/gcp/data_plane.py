@@ -168,7 +168,7 @@ class GcpDataPlane(pulumi.ComponentResource):
                 labels=labels,
                 chart_depends_on=[*node_pools.values(), *identities.bindings],
                 redis_tls_proxy_image=cfg.kubernetes.redis_tls_proxy.reference,
-                url_security=cfg.kubernetes.url_security,
+                url_security=cfg.url_security,
             ),
         ), opts=child)
         endpoint = Endpoint(f"{dn}-endpoint", EndpointArgs(

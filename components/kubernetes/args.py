@@ -79,8 +79,9 @@ from typing import Literal
 import pulumi
 
 from components.config.access import OrgConfig, TelemetryConfig
-from components.config.kubernetes import UrlSecurityConfig, image_reference_problem
+from components.config.kubernetes import image_reference_problem
 from components.config.release import ReleaseConfig
+from components.config.url_security import UrlSecurityConfig
 from components.facts import kubernetes as k8s_facts
 from components.sizing.model import Sizing
 from components.tags import Tags
@@ -331,7 +332,7 @@ class WorkloadsArgs:
     # The Redis TLS sidecar's image (used only with RedisConnection.ca_certificate): a version tag and/or a
     # sha256 digest (cfg.kubernetes.redis_tls_proxy.reference); a mirror where nodes cannot pull Docker Hub.
     redis_tls_proxy_image: str = REDIS_TLS_PROXY_IMAGE
-    # SSRF protection for user-supplied URLs (cfg.kubernetes.url_security); the default rejects URLs that
+    # SSRF protection for user-supplied URLs (cfg.url_security); the default rejects URLs that
     # resolve into private, loopback, link-local or metadata addresses.
     url_security: UrlSecurityConfig = field(default_factory=UrlSecurityConfig)
 

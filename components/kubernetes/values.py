@@ -14,7 +14,7 @@ What we set and why (docs/kubernetes.md explains it for users):
   Without fast readers the API's fast-reader URL points at the readers (the chart always sets it).
 * URL security: user-supplied URLs that resolve to private, loopback, link-local or metadata addresses
   are rejected (``api.unsafeUrlRequestMode: reject``; Braintrust's own default only warns), with the
-  resolvers and allowed ranges from ``cfg.kubernetes.url_security``.
+  resolvers and allowed ranges from ``cfg.url_security``.
 * Hardening the chart allows: seccomp RuntimeDefault, no privilege escalation, all capabilities
   dropped, read-only root filesystem with a sized /tmp (as in Braintrust's CEL-compliant example).
 * Redis with a private server CA (Memorystore): a TLS sidecar in every API and Brainstore pod

@@ -115,3 +115,18 @@ def test_without_a_quarantine_its_variables_are_empty_as_upstream_sets_them():
             "QUARANTINE_INVOKE_ROLE": "", "QUARANTINE_FUNCTION_ROLE": "", "QUARANTINE_PRIVATE_SUBNET_1_ID": "",
             "QUARANTINE_PRIVATE_SUBNET_2_ID": "", "QUARANTINE_PRIVATE_SUBNET_3_ID": "",
             "QUARANTINE_PUB_PRIVATE_VPC_DEFAULT_SECURITY_GROUP": "", "QUARANTINE_PUB_PRIVATE_VPC_ID": ""}
+
+
+def test_apihandler_rejects_user_urls_into_the_network_by_default_and_follows_the_setting():
+    """SSRF protection on Lambda too (APIHandler runs inside the VPC): the same url_security settings as the
+    chart, under upstream's variable names; only APIHandler gets them, as upstream."""
+    default = build_stack("aws-staging")
+    env = environment(function(default, fn.API_HANDLER))
+    assert env["BRAINTRUST_UNSAFE_URL_REQUEST_MODE"] == "reject"
+    assert "BRAINTRUST_URL_SECURITY_ALLOW_CIDRS" not in env
+    assert "BRAINTRUST_UNSAFE_URL_REQUEST_MODE" not in environment(function(default, fn.AI_PROXY))
+    configured = build_stack("aws-staging", mutate=lambda v: v.update(url_security={
+        "unsafe_url_request_mode": "proxy", "dns_servers": ["10.175.0.2"], "allow_cidrs": ["10.30.0.0/16"]}))
+    env = environment(function(configured, fn.API_HANDLER))
+    assert (env["BRAINTRUST_UNSAFE_URL_REQUEST_MODE"], env["BRAINTRUST_URL_SECURITY_DNS_SERVERS"],
+            env["BRAINTRUST_URL_SECURITY_ALLOW_CIDRS"]) == ("proxy", "10.175.0.2", "10.30.0.0/16")

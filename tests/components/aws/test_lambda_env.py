@@ -22,11 +22,14 @@ from tests.support.harness import Harness, reset_runtime, unwrap
 from tests.support.stacks import build_config, stack_config
 
 
-# The stacks (the AI proxy on its function URL, the default), plus a variant that adds the fast reader's
-# variables and routes the AI proxy through API Gateway (AI_PROXY_FN_URL is then CloudFront's domain).
+# The stacks (the AI proxy on its function URL, the default), plus a variant that adds every variable set
+# only when configured: the fast reader's, the URL-security lists, the ETL batch size; it also routes the AI
+# proxy through API Gateway (AI_PROXY_FN_URL is then CloudFront's domain).
 def _fast_reader_and_gateway(values: dict[str, Any]) -> None:
     values.setdefault("brainstore", {}).update({"fast_reader": {"count": 2}})
     values["aws"].update({"ai_proxy_route": "api_gateway"})
+    values["aws"]["lambda"] = {**values["aws"].get("lambda", {}), "brainstore_etl_batch_size": 5000}
+    values["url_security"] = {"dns_servers": ["10.175.0.2"], "allow_cidrs": ["10.30.0.0/16", "10.31.0.0/16"]}
 
 
 VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], None] | None]] = {
@@ -69,6 +72,8 @@ def test_no_value_exceeds_its_bound_and_no_function_the_total(variant: str):
     cfg, h = _variant(variant)
     bound = lambda_env.own_bound(cfg)
     for fn, env in _environments(h).items():
+        unbudgeted = sorted(name for name in env if name not in bound)
+        assert unbudgeted == [], f"{fn}: set although the budget counts them as unset"
         over = {name: (len(json.dumps(value)) - 2, bound[name]) for name, value in env.items()
                 if len(json.dumps(value)) - 2 > bound[name]}
         assert over == {}, f"{fn}: value longer than its bound"
@@ -79,6 +84,7 @@ def test_the_variants_really_set_the_variables_they_exist_for():
     _, h = _variant("aws-production-fast-reader-gateway")
     handler = next(env for fn, env in _environments(h).items() if fn.endswith("APIHandler"))
     assert "BRAINSTORE_FAST_READER_URL" in handler and ".lambda-url." not in handler["AI_PROXY_FN_URL"]
+    assert handler["BRAINTRUST_URL_SECURITY_ALLOW_CIDRS"] == "10.30.0.0/16,10.31.0.0/16"
     _, h = _variant("aws-production")
     handler = next(env for fn, env in _environments(h).items() if fn.endswith("APIHandler"))
     assert ".lambda-url." in handler["AI_PROXY_FN_URL"]

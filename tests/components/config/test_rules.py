@@ -111,6 +111,8 @@ CASES: list[tuple[str, Mutation, str, str]] = [
     ("aws-staging", _set("release.api_image_tag", "v2.9.0"), "release.api_image_tag", "lambda_bundle_tag"),
     ("gcp-staging", _set("release.lambda_bundle_tag", "v2.9.0"), "release.lambda_bundle_tag", "api_image_tag"),
     ("aws-staging", _set("ingress.allowed_cidrs", ["203.0.113.0/24"]), "ingress.allowed_cidrs", "waf_acl"),
+    ("aws-staging", _set("kubernetes", {"redis_tls_proxy": {"image": "mirror.example.com/envoy:v1.35.3"}}),
+     "kubernetes", "no effect on AWS"),
     ("azure-staging", _set("remote_support.external_id", "abcdefgh"), "remote_support.external_id",
      "only applies on AWS"),
     ("aws-staging", _both(_set("aws.network.create_vpc", False), _set("aws.network.vpc_cidr", "10.1.0.0/16"),

@@ -87,7 +87,7 @@ def args_for(cfg: DataPlaneConfig, *, secret: bool = False, **changes: Any) -> W
             reader=_placement(cloud, "reader"), writer=_placement(cloud, "writer"),
         ),
         "labels": cfg.all_tags,
-        "url_security": cfg.kubernetes.url_security,
+        "url_security": cfg.url_security,
         "redis_tls_proxy_image": cfg.kubernetes.redis_tls_proxy.reference,
     }
     if cloud is CloudMode.GOOGLE:

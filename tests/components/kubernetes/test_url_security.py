@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from components.config import ConfigError
-from components.config.kubernetes import UrlSecurityConfig
+from components.config.url_security import UrlSecurityConfig
 from components.facts import kubernetes as k8s_facts
 from components.kubernetes.values import chart_values
 from tests.components.kubernetes import builders as b
@@ -40,12 +40,12 @@ def test_resolvers_and_allowed_ranges_are_passed_comma_separated():
     assert {k for k in api if k.startswith(("unsafeUrl", "urlSecurity"))} <= URL_KEYS
 
 
-def test_the_stack_setting_reaches_the_chart_on_gke():
+@pytest.mark.parametrize("stack", ["gcp-staging", "azure-staging"])
+def test_the_stack_setting_reaches_the_chart_on_gke_and_aks(stack: str):
     def configure(values: dict[str, Any]) -> None:
-        values["kubernetes"] = {"url_security": {"unsafe_url_request_mode": "proxy",
-                                                 "allow_cidrs": ["10.30.0.0/16"]}}
+        values["url_security"] = {"unsafe_url_request_mode": "proxy", "allow_cidrs": ["10.30.0.0/16"]}
 
-    h = build_stack("gcp-staging", mutate=configure)
+    h = build_stack(stack, mutate=configure)
     api = unwrap(h.one("kubernetes:helm.sh/v4:Chart").inputs["values"])["api"]
     assert (api["unsafeUrlRequestMode"], api["urlSecurityAllowCidrs"]) == ("proxy", "10.30.0.0/16")
 
@@ -64,11 +64,11 @@ def test_the_stack_setting_reaches_the_chart_on_gke():
 ])
 def test_unsafe_settings_are_refused_with_the_key_path(settings: dict[str, Any], path: str, fragment: str):
     def configure(values: dict[str, Any]) -> None:
-        values["kubernetes"] = {"url_security": settings}
+        values["url_security"] = settings
 
     with pytest.raises(ConfigError) as info:
         stack_config("gcp-production", mutate=configure)
-    full = "kubernetes.url_security" + (f".{path}" if path else "")
+    full = "url_security" + (f".{path}" if path else "")
     matching = [p for p in info.value.problems if p.path == full]
     assert matching, str(info.value)
     assert any(fragment in p.message for p in matching), str(info.value)
