@@ -30,6 +30,7 @@ plan-all: bootstrap
 ## Regenerate the configuration reference in README.md.
 docs: bootstrap
 	$(PY) -m scripts.gen_config_reference --write
+	$(PY) -m scripts.gen_facts --write
 
 bench: bootstrap
 	$(PY) -m benchmarks.bench_stacks
