@@ -167,6 +167,7 @@ def _cost_section(cfg: DataPlaneConfig, today: dt.date, sheet: cost.PriceSheet) 
         "lines": [asdict(line) for line in own.lines],
         "assumptions": own.assumptions,
         "not_estimated": list(own.usage_based),
+        "fixed_not_estimated": [asdict(item) for item in own.not_estimated],
     }
 
 
@@ -273,6 +274,8 @@ def render_text(report: Report) -> str:
         for assumption in c["assumptions"]:
             lines.append(f"  assumes {assumption}")
         lines.append(f"  not estimated (usage-based): {', '.join(c['not_estimated'])}")
+        lines += [f"  not estimated (fixed charge, no sourced price): {item['component']}: {item['what']} "
+                  f"({item['reason']})" for item in c["fixed_not_estimated"]]
     inv = r.inventory
     if inv.available:
         lines.append(f"resources: {inv.total} ({inv.protected} protected), built offline in {inv.build_seconds}s")
@@ -318,6 +321,8 @@ def render_markdown(report: Report) -> str:
         out += [f"| | {head_s} | {head_p} |", "|---|---:|---:|"]
         out += [f"| {name} | {s} | {p} |" for name, s, p in _cost_rows(r)]
         out += ["", f"Not estimated (usage-based): {', '.join(r.cost['not_estimated'])}."]
+        out += [f"Not estimated (fixed charge, no sourced price): {item['component']}: {item['what']} "
+                f"({item['reason']})." for item in r.cost["fixed_not_estimated"]]
         out += [f"Assumes {a}." for a in r.cost["assumptions"]]
     out += ["", "### Resources", ""]
     inv = r.inventory

@@ -174,3 +174,13 @@ def test_a_release_date_in_the_future_is_not_plannable():
 def test_a_fresh_release_has_nothing_blocking():
     cfg, blocking = plan.load_plannable("aws-staging", FIXED_TODAY)
     assert blocking == [] and not cfg.danger_allow_stale_release
+
+
+def test_fixed_charges_without_a_price_are_named_in_every_format(reports):
+    """A fixed charge the sheet cannot price is listed, never silently left out of the total."""
+    report = reports["aws-production"]
+    fixed = report.cost["fixed_not_estimated"]
+    assert fixed and all(item["component"] and item["what"] and item["reason"] for item in fixed)
+    text, markdown = plan.render_text(report), plan.render_markdown(report)
+    for item in fixed:
+        assert f"{item['component']}: {item['what']}" in text and f"{item['component']}: {item['what']}" in markdown
