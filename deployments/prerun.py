@@ -72,9 +72,11 @@ def review_commands(template: str, cloud: str, template_env: str, review_env: st
         f"pulumi config env rm {shlex.quote(template_env)} --yes --stack {STACK}",
         f"pulumi config env add {shlex.quote(review_env)} --yes --stack {STACK}",
         f"pulumi config set --stack {STACK} braintrust:deployment_name {derived}",
-        # Disposable: a destroy deletes the database without a final snapshot (the existing switches).
+        # Disposable: a destroy deletes the database without a final snapshot, and the buckets (objects and
+        # all) and keys too instead of leaving them behind (danger_ephemeral; refused in production).
         f"pulumi config set --stack {STACK} braintrust:danger_disable_deletion_protection true",
         f"pulumi config set --stack {STACK} braintrust:danger_skip_final_snapshot true",
+        f"pulumi config set --stack {STACK} braintrust:danger_ephemeral true",
     ]
     if cloud == "aws":
         # One VPC per review stack (the quarantine VPC would be a second one, with its own NAT and EIP).

@@ -23,7 +23,7 @@ from components.config import Size
 from policy.offline import Recorded
 from policy.rules import stateful
 from policy.rules.common import dig, is_true
-from tests.policy.support import Built, built, built_dangerous
+from tests.policy.support import Built, build, built, built_dangerous
 from tests.support.stacks import stack_config, stack_names
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -172,6 +172,32 @@ def test_staging_keeps_buckets_and_keys_but_can_be_torn_down(stack: str):
             assert r.retain_on_delete, f"{r.name} must be retained even in staging"
 
 
+_FORCE_DESTROY = {"aws:s3/bucket:Bucket": "forceDestroy", "gcp:storage/bucket:Bucket": "forceDestroy"}
+
+
+@pytest.mark.parametrize("stack", STAGING)
+def test_an_ephemeral_stack_takes_its_buckets_and_keys_with_it(stack: str):
+    """danger_ephemeral (review stacks): nothing retained, buckets emptied on destroy; the stack still passes
+    the policy pack (it is a staging stack with everything else intact)."""
+    b = build(stack, mutate=lambda v: v.update(danger_ephemeral=True), key="ephemeral")
+    retained = [r for r in _stateful(b) if r.type in stateful.RETAINED]
+    assert retained and not [r.name for r in retained if r.retain_on_delete]
+    buckets = [r for r in retained if r.type in _FORCE_DESTROY]
+    assert all(is_true(dig(r.inputs, _FORCE_DESTROY[r.type])) for r in buckets)
+    keys = [r for r in retained if r.type == "aws:kms/key:Key"]
+    assert all(dig(r.inputs, "deletionWindowInDays") == 7 for r in keys)
+    assert not b.report.mandatory, b.report.mandatory
+
+
+@pytest.mark.parametrize("stack", PRODUCTION)
+def test_production_refuses_to_be_ephemeral(stack: str):
+    from components.config import ConfigError
+
+    with pytest.raises(ConfigError) as caught:
+        stack_config(stack, mutate=lambda v: v.update(danger_ephemeral=True, danger_allow_production_downgrade=True))
+    assert "danger_ephemeral" in caught.value.paths
+
+
 @pytest.mark.parametrize("stack", PRODUCTION)
 def test_the_danger_switches_turn_the_protections_off(stack: str):
     """Same production stack with danger_disable_deletion_protection (+ skip_final_snapshot): protect and
@@ -202,20 +228,29 @@ def test_protect_follows_size_and_the_danger_switch_only():
 
 PROTECTION_KEYWORDS = {
     "protect": "protect", "deletion_protection": "protect", "deletion_protection_enabled": "protect",
-    "enable_purge_protection": "protect-or-true", "retain_on_delete": "protect-or-true",
-    "force_destroy": "false", "skip_final_snapshot": "danger", "skip_final_backup": "danger",
+    "enable_purge_protection": "protect-or-true", "retain_on_delete": "protect-retain-or-true",
+    "force_destroy": "not-retain", "skip_final_snapshot": "danger", "skip_final_backup": "danger",
 }
+
+
+def _retain(value: ast.expr) -> bool:
+    """`<x>.retain` (cfg.retain handed down: only danger_ephemeral turns it off)."""
+    return isinstance(value, ast.Attribute) and value.attr == "retain"
 
 
 def _allowed(value: ast.expr, rule: str) -> bool:
     dotted = ast.unparse(value)
-    if rule == "false":
-        return isinstance(value, ast.Constant) and value.value is False
+    if rule == "not-retain":  # force_destroy: False, or exactly `not <x>.retain`
+        negated = isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not) and _retain(value.operand)
+        return negated or (isinstance(value, ast.Constant) and value.value is False)
+    if rule == "protect-retain-or-true" and _retain(value):
+        return True
     if rule == "danger":
         return dotted.endswith(("danger_skip_final_snapshot", "skip_final_snapshot", "skip_final_backup")) or (
             isinstance(value, ast.Constant) and value.value is False)
     derived = isinstance(value, ast.Name | ast.Attribute) and dotted.split(".")[-1] in ("protect", "_protect")
-    return derived or (rule == "protect-or-true" and isinstance(value, ast.Constant) and value.value is True)
+    return derived or (rule in ("protect-or-true", "protect-retain-or-true") and isinstance(value, ast.Constant)
+                       and value.value is True)
 
 
 def test_protection_settings_only_take_protect_derived_values():
@@ -235,10 +270,16 @@ def test_protection_settings_only_take_protect_derived_values():
     planted = ast.parse("x(protect=cfg.production)").body[0]  # what an escape hatch would look like
     assert isinstance(planted, ast.Expr) and isinstance(planted.value, ast.Call)
     assert not _allowed(planted.value.keywords[0].value, "protect")
+    for escape in ("x(force_destroy=True)", "x(force_destroy=not cfg.protect)", "x(retain_on_delete=cfg.production)"):
+        call = ast.parse(escape).body[0]
+        assert isinstance(call, ast.Expr) and isinstance(call.value, ast.Call)
+        keyword = call.value.keywords[0]
+        assert keyword.arg is not None and not _allowed(keyword.value, PROTECTION_KEYWORDS[keyword.arg]), escape
 
 
 def test_data_planes_hand_cfg_protect_down_unchanged():
     for path in sorted((ROOT / "components").glob("*/data_plane.py")):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.keyword) and node.arg == "protect":
-                assert ast.unparse(node.value) == "cfg.protect", f"{path.name}: protect={ast.unparse(node.value)}"
+            if isinstance(node, ast.keyword) and node.arg in ("protect", "retain"):
+                assert ast.unparse(node.value) == f"cfg.{node.arg}", (
+                    f"{path.name}: {node.arg}={ast.unparse(node.value)}")

@@ -24,6 +24,7 @@ class Deployment:
     tags: Tags
     protect: bool = False
     production: bool = False
+    retain: bool = True  # buckets and keys outlive `pulumi destroy` (False only for danger_ephemeral)
     permissions_boundary_arn: str | None = None
 
     def tags_for(self, name: str, **more: str) -> dict[str, pulumi.Input[str]]:

@@ -60,7 +60,7 @@ class AwsDataPlane(pulumi.ComponentResource):
         account_id: pulumi.Input[str] = section.account_id or aws.get_caller_identity_output(
             opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         d = Deployment(name=cfg.deployment_name, region=cfg.region, account_id=account_id, tags=resource_tags(cfg),
-                       protect=cfg.protect, production=cfg.production,
+                       protect=cfg.protect, production=cfg.production, retain=cfg.retain,
                        permissions_boundary_arn=section.permissions_boundary_arn)
         nat = section.network.nat_gateways or ("per_az" if cfg.production else "single")
 

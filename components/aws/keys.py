@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.facts.aws import KMS_MIN_DELETION_WINDOW_DAYS as EPHEMERAL_DELETION_WINDOW_DAYS
+
 from .context import Deployment
 
 
@@ -77,10 +79,11 @@ class Keys(pulumi.ComponentResource):
                 description=f"Braintrust data plane {d.name}: data at rest",
                 enable_key_rotation=True,
                 rotation_period_in_days=365,
-                deletion_window_in_days=args.deletion_window_days,
+                # An ephemeral stack's key goes after KMS's shortest window.
+                deletion_window_in_days=args.deletion_window_days if d.retain else EPHEMERAL_DELETION_WINDOW_DAYS,
                 policy=pulumi.Output.from_input(d.account_id).apply(lambda account: key_policy(account, d.region)),
                 tags=d.tags_for(alias_name(d.name)),
-                opts=pulumi.ResourceOptions(parent=self, protect=d.protect, retain_on_delete=True),
+                opts=pulumi.ResourceOptions(parent=self, protect=d.protect, retain_on_delete=d.retain),
             )
             aws.kms.Alias(
                 f"{name}-alias",

@@ -96,9 +96,9 @@ class Storage(pulumi.ComponentResource):
         bucket = aws.s3.Bucket(
             child,
             bucket=physical,
-            force_destroy=False,
+            force_destroy=not d.retain,  # an ephemeral (review) stack's buckets go with it, objects and all
             tags=d.tags_for(physical, **{"braintrust-bucket": spec.kind}),
-            opts=pulumi.ResourceOptions(parent=self, protect=d.protect, retain_on_delete=True),
+            opts=pulumi.ResourceOptions(parent=self, protect=d.protect, retain_on_delete=d.retain),
         )
         opts = pulumi.ResourceOptions(parent=self)
         aws.s3.BucketOwnershipControls(

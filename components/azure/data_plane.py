@@ -126,7 +126,7 @@ class AzureDataPlane(pulumi.ComponentResource):
         vault = KeyVault(f"{dn}-keyvault", KeyVaultArgs(
             vault_name=names.key_vault, open_vault_name=names.open_key_vault, resource_group_name=rg,
             location=region, tenant_id=tenant_id,
-            subscription_id=subscription, tags=tags, protect=cfg.protect,
+            subscription_id=subscription, tags=tags, protect=cfg.protect, retain=cfg.retain,
             soft_delete_days=azure.key_vault_soft_delete_days or (90 if cfg.production else 7),
             endpoints_subnet_id=network.endpoints_subnet_id, dns_zone_id=network.dns_zone_ids["vault"],
             deployer_object_id=caller.object_id,
@@ -159,7 +159,8 @@ class AzureDataPlane(pulumi.ComponentResource):
         ), opts=child)
         storage = Storage(f"{dn}-storage", StorageArgs(
             account_name=names.storage_account, resource_group_name=rg, location=region,
-            subscription_id=subscription, tags=tags, protect=cfg.protect, zone_redundant=cfg.production,
+            subscription_id=subscription, tags=tags, protect=cfg.protect, retain=cfg.retain,
+            zone_redundant=cfg.production,
             cors_origins=cfg.control_plane.cors_origins, endpoints_subnet_id=network.endpoints_subnet_id,
             dns_zone_id=network.dns_zone_ids["blob"], key_vault_uri=vault.vault_uri,
             cmk_key_name=vault.key_names["storage-cmk"], cmk_identity_id=identities.storage.id,

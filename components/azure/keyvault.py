@@ -70,6 +70,7 @@ class KeyVaultArgs:
     key_users: dict[str, list[tuple[str, pulumi.Input[str]]]]
     # (grantee, built-in role, principal id) on the whole vault (AKS KMS with a private vault needs one)
     vault_roles: tuple[tuple[str, str, pulumi.Input[str]], ...] = ()
+    retain: bool = True  # False only for danger_ephemeral: keys are deleted (soft delete) with the stack
 
 
 def rotation_policy(expires: bool = True) -> azure_native.keyvault.RotationPolicyArgs:
@@ -225,7 +226,7 @@ class KeyVault(pulumi.ComponentResource):
                 rotation_policy=rotation_policy(expires=key_name in VERSIONLESS_CMKS),
             ),
             tags=args.tags,
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=True,
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.retain,
                                         depends_on=[deployer]),
         )
         self.key_ids[key_name] = key.id

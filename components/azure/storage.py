@@ -44,6 +44,7 @@ class StorageArgs:
     cmk_identity_id: pulumi.Input[str]
     data_contributor_principal_id: pulumi.Input[str]  # the workload identity
     depends_on: list[pulumi.Resource]  # the CMK role assignment must exist before the account
+    retain: bool = True  # False only for danger_ephemeral: the account goes with the stack
 
 
 def lifecycle_rules() -> list[azure_native.storage.ManagementPolicyRuleArgs]:
@@ -84,7 +85,7 @@ class Storage(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: StorageArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("braintrust:azure:Storage", name, None, opts)
-        stateful = pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=True)
+        stateful = pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.retain)
         account = azure_native.storage.StorageAccount(
             f"{name}-account",
             account_name=args.account_name,
@@ -122,7 +123,7 @@ class Storage(pulumi.ComponentResource):
                 ),
             ),
             tags=args.tags,
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=True,
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.retain,
                                         depends_on=args.depends_on),
         )
         if args.protect:

@@ -50,6 +50,10 @@ def danger_warnings(cfg: DataPlaneConfig) -> list[str]:
 
 
 def downgrade_problems(cfg: DataPlaneConfig) -> list[Problem]:
+    if cfg.production and cfg.danger_ephemeral:  # no second key: production data is never thrown away
+        return [Problem(path="danger_ephemeral", message=(
+            "is refused in production: it deletes buckets with their objects and keys on `pulumi destroy`; "
+            "tear production down with danger_disable_deletion_protection (README: Tearing down)"))]
     if not cfg.production or cfg.danger_allow_production_downgrade:
         return []
     why = f"in production; set {DOWNGRADE_KEY}: true only if this downgrade is deliberate"

@@ -129,6 +129,13 @@ class DataPlaneConfig(StrictModel):
             "(ingress.allowed_cidrs, gcp.cluster.authorized_networks, azure.*_ip_ranges)."
         ),
     )
+    danger_ephemeral: bool = Field(
+        default=False,
+        description=(
+            "DANGER: a throwaway stack (e.g. a pull request's review stack): `pulumi destroy` deletes the "
+            "buckets with their objects and the keys (AWS: after 7 days) instead of keeping them. Staging only."
+        ),
+    )
     # Top-level keys the stack stores as Pulumi secrets (parse_config passes them as validation context);
     # components keep every value under them a secret (components/tags.py, components/aws/remote_support.py).
     _secret_keys: frozenset[str] = PrivateAttr(default_factory=frozenset)
@@ -169,6 +176,11 @@ class DataPlaneConfig(StrictModel):
     def protect(self) -> bool:
         """Pulumi `protect` and cloud deletion protection for stateful resources."""
         return self.production and not self.danger_disable_deletion_protection
+
+    @property
+    def retain(self) -> bool:
+        """Buckets and keys outlive `pulumi destroy` (retain_on_delete), unless the stack is ephemeral."""
+        return not self.danger_ephemeral
 
     @property
     def suffix(self) -> str:

@@ -25,6 +25,13 @@ BOTOCORE = "pypi:botocore==1.44.8/botocore/data"
 # botocore's partitions) with the other region tables in components/facts/regions.py.
 SUPPORTED_REGIONS: tuple[str, ...] = regions.AWS_BRAINTRUST_REGIONS
 
+KMS_MIN_DELETION_WINDOW_DAYS: int = register(
+    "aws.kms.min_deletion_window_days", 7,
+    "https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html",
+    Check.DOCS,
+    note="PendingWindowInDays: 7 to 30 for a customer managed key (botocore's shape allows 1-365, other key kinds)",
+)
+
 # CloudWatch Logs accepts only these retention periods; anything else fails at `pulumi up`.
 LOG_RETENTION_DAYS: tuple[int, ...] = register(
     "aws.logs.retention_days",

@@ -91,7 +91,7 @@ class GcpDataPlane(pulumi.ComponentResource):
         ), opts=child)
         keys = Keys(f"{dn}-keys", KeysArgs(
             deployment_name=dn, project_id=project, project_number=project_info.number, region=region,
-            labels=labels, protect=cfg.protect, rotation_days=gcp_cfg.kms.rotation_days,
+            labels=labels, protect=cfg.protect, retain=cfg.retain, rotation_days=gcp_cfg.kms.rotation_days,
             existing_key_id=gcp_cfg.kms.existing_key_id, after=apis,
         ), opts=child)
         encrypted = [*apis, *keys.grants]
@@ -115,7 +115,8 @@ class GcpDataPlane(pulumi.ComponentResource):
         ), opts=child)
         storage = Storage(f"{dn}-storage", StorageArgs(
             deployment_name=dn, suffix=cfg.suffix, project_id=project, region=region, key_id=keys.key_id,
-            cors_origins=cfg.control_plane.cors_origins, labels=labels, protect=cfg.protect, after=encrypted,
+            cors_origins=cfg.control_plane.cors_origins, labels=labels, protect=cfg.protect, retain=cfg.retain,
+            after=encrypted,
         ), opts=child)
         pools = pool_specs(cfg.sizing)
         cluster = Cluster(f"{dn}-gke", ClusterArgs(

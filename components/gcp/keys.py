@@ -35,6 +35,7 @@ class KeysArgs:
     region: str
     labels: Tags
     protect: bool
+    retain: bool = True  # False only for danger_ephemeral: destroy schedules the key's versions for destruction
     rotation_days: int = 90
     existing_key_id: str | None = None
     after: Sequence[pulumi.Resource] = ()
@@ -78,7 +79,7 @@ class Keys(pulumi.ComponentResource):
                     algorithm="GOOGLE_SYMMETRIC_ENCRYPTION", protection_level="SOFTWARE"
                 ),
                 labels=args.labels,
-                opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=True),
+                opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.retain),
             )
             self.key_id = key.id
 

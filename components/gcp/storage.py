@@ -67,6 +67,7 @@ class StorageArgs:
     cors_origins: Sequence[str]
     labels: Tags
     protect: bool
+    retain: bool = True  # False only for danger_ephemeral: the buckets go with the stack, objects and all
     after: Sequence[pulumi.Resource] = ()  # CMEK grant to the GCS agent
 
 
@@ -104,12 +105,12 @@ class Storage(pulumi.ComponentResource):
             encryption=gcp.storage.BucketEncryptionArgs(default_kms_key_name=args.key_id),
             lifecycle_rules=lifecycle,
             cors=[cors] if cors else None,
-            force_destroy=False,
+            force_destroy=not args.retain,
             labels=args.labels,
             opts=pulumi.ResourceOptions(
                 parent=self,
                 protect=args.protect,
-                retain_on_delete=True,
+                retain_on_delete=args.retain,
                 depends_on=list(args.after),
             ),
         )

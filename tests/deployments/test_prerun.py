@@ -113,12 +113,13 @@ def test_a_review_stack_becomes_a_disposable_copy_with_the_review_identity_and_a
     assert copy.read_text() == (project / "stacks" / "Pulumi.aws-staging.yaml").read_text()
     name = review_deployment_name(stack)
     assert re.fullmatch(r"rv[0-9a-f]{8}", name)
-    assert calls[:7] == [
+    assert calls[:8] == [
         f"config env rm braintrust/aws-staging --yes --stack {stack}",
         f"config env add braintrust/review --yes --stack {stack}",
         f"config set --stack {stack} braintrust:deployment_name {name}",
         f"config set --stack {stack} braintrust:danger_disable_deletion_protection true",
         f"config set --stack {stack} braintrust:danger_skip_final_snapshot true",
+        f"config set --stack {stack} braintrust:danger_ephemeral true",
         f"config set --path --stack {stack} braintrust:aws.quarantine.enabled false",
         f"stack tag get braintrust:review-ttl --stack {stack}",
     ]
@@ -127,7 +128,7 @@ def test_a_review_stack_becomes_a_disposable_copy_with_the_review_identity_and_a
     assert request["headers"]["Authorization"] == "token tok-1"
     assert request["body"]["deleteAfterDestroy"] is True
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", request["body"]["timestamp"])
-    assert calls[7:] == [f"stack tag set braintrust:review-ttl {request['body']['timestamp']} --stack {stack}"]
+    assert calls[8:] == [f"stack tag set braintrust:review-ttl {request['body']['timestamp']} --stack {stack}"]
 
 
 def test_the_ttl_is_created_once(project, api):
