@@ -48,6 +48,17 @@ def test_pack_project_file_points_at_the_shared_virtualenv():
     assert (PACK / ".." / "venv").resolve() == (ROOT / "venv").resolve()
 
 
+def test_a_published_pack_carries_the_same_pins_as_the_program():
+    """Where Pulumi Cloud enforces the published pack, it installs policy/requirements.txt: same versions."""
+    def pins(path: Path) -> dict[str, str]:
+        lines = [line.split("#", 1)[0].strip() for line in path.read_text().splitlines()]
+        return dict(line.split("==", 1) for line in lines if "==" in line)
+
+    published = pins(PACK / "requirements.txt")
+    program = pins(ROOT / "requirements.txt")
+    assert published and {name: program[name] for name in published} == published
+
+
 @pytest.fixture(scope="module")
 def analyzer() -> Iterator[Any]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_")}
