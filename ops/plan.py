@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from components.config import ConfigError, DataPlaneConfig, Size, StackFile, loading, parse_config, warnings
+from components.config import Cloud, ConfigError, DataPlaneConfig, Size, StackFile, loading, parse_config, warnings
 from components.config.release import release_freshness
 from components.sizing import conformance
 
@@ -121,9 +121,12 @@ class Report:
 
 def _sizing_lines(cfg: DataPlaneConfig) -> list[str]:
     s = cfg.sizing
+    # Azure Flexible Server has no autogrow ceiling: max_storage_gb only turns autogrow off (equal) or on.
+    growth = (("autogrow off" if s.postgres.max_storage_gb <= s.postgres.storage_gb else "autogrow on")
+              if cfg.cloud is Cloud.AZURE else f"max {s.postgres.max_storage_gb}")
     lines = [
         f"postgres   {s.postgres.sku}  v{s.postgres.version}  {s.postgres.storage_gb} GB "
-        f"(max {s.postgres.max_storage_gb})  {s.postgres.iops} IOPS  HA={s.postgres.high_availability}",
+        f"({growth})  {s.postgres.iops} IOPS  HA={s.postgres.high_availability}",
         f"redis      {s.redis.sku}  v{s.redis.version}  HA={s.redis.high_availability}"
         + (f"  {s.redis.memory_gib:g} GiB" if s.redis.memory_gib else ""),
         f"brainstore reader {s.brainstore.reader.count} x {s.brainstore.reader.sku}; "

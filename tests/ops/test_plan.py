@@ -184,3 +184,11 @@ def test_fixed_charges_without_a_price_are_named_in_every_format(reports):
     text, markdown = plan.render_text(report), plan.render_markdown(report)
     for item in fixed:
         assert f"{item['component']}: {item['what']}" in text and f"{item['component']}: {item['what']}" in markdown
+
+
+def test_azure_postgres_growth_is_shown_as_what_azure_can_do(reports):
+    """No autogrow ceiling on Azure Flexible Server: the plan says on/off, never a 'max' Azure would ignore."""
+    azure = next(line for line in reports["azure-staging"].sizing if line.startswith("postgres"))
+    aws = next(line for line in reports["aws-staging"].sizing if line.startswith("postgres"))
+    assert "(autogrow on)" in azure and "max" not in azure
+    assert "(max " in aws
