@@ -105,35 +105,7 @@ class KeyVault(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: KeyVaultArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("braintrust:azure:KeyVault", name, None, opts)
-        vault = azure_native.keyvault.Vault(
-            f"{name}-vault",
-            vault_name=args.vault_name,
-            resource_group_name=args.resource_group_name,
-            location=args.location,
-            properties=azure_native.keyvault.VaultPropertiesArgs(
-                tenant_id=args.tenant_id,
-                sku=azure_native.keyvault.SkuArgs(family=azure_native.keyvault.SkuFamily.A,
-                                                  name=azure_native.keyvault.SkuName.STANDARD),
-                enable_rbac_authorization=True,
-                enable_soft_delete=True,
-                soft_delete_retention_in_days=args.soft_delete_days,
-                enable_purge_protection=True,
-                public_network_access="Disabled",
-                # Trusted services (Storage, PostgreSQL) still reach their CMKs; everyone else needs the
-                # private endpoint.
-                network_acls=azure_native.keyvault.NetworkRuleSetArgs(
-                    default_action=azure_native.keyvault.NetworkRuleAction.DENY,
-                    bypass=azure_native.keyvault.NetworkRuleBypassOptions.AZURE_SERVICES,
-                ),
-                enabled_for_deployment=False,
-                enabled_for_template_deployment=False,
-                enabled_for_disk_encryption=False,
-            ),
-            tags=args.tags,
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.protect),
-        )
-        if args.protect:
-            deletion_lock(f"{name}-lock", parent=self, scope=vault.id, what="Key Vault")
+        vault, deployer = self._vault(name, args.vault_name, args, private=True)
         private_endpoint(
             f"{name}-pe",
             parent=self,
@@ -142,11 +114,6 @@ class KeyVault(pulumi.ComponentResource):
             subnet_id=args.endpoints_subnet_id,
             target=EndpointTarget(vault.id, "vault", args.dns_zone_id),
             tags=args.tags,
-        )
-        deployer = grant(
-            f"{name}-deployer-admin", parent=self, subscription_id=args.subscription_id,
-            role="Key Vault Administrator", principal_id=args.deployer_object_id, scope=vault.id,
-            service_principal=False,
         )
         self.grants = []
         for reader, principal in args.secret_readers.items():
@@ -159,7 +126,8 @@ class KeyVault(pulumi.ComponentResource):
         for key_name in PRIVATE_VAULT_CMKS:
             self._key(name, args, key_name, vault, deployer)
         if OPEN_VAULT_CMKS:
-            open_vault, open_deployer = self._open_vault(name, args)
+            # Key-only, without a firewall: Managed Redis is not a Key Vault trusted service (module docstring).
+            open_vault, open_deployer = self._vault(f"{name}-open", args.open_vault_name, args, private=False)
             for key_name in OPEN_VAULT_CMKS:
                 self._key(f"{name}-open", args, key_name, open_vault, open_deployer)
         for grantee, role, principal in args.vault_roles:
@@ -173,12 +141,14 @@ class KeyVault(pulumi.ComponentResource):
         self.register_outputs({"vault_id": self.vault_id, "vault_name": self.vault_name,
                                "vault_uri": self.vault_uri})
 
-    def _open_vault(self, name: str, args: KeyVaultArgs) -> tuple[azure_native.keyvault.Vault, pulumi.Resource]:
-        """The key-only vault without a firewall (see the module docstring): RBAC, soft delete and purge
-        protection like the private vault, no private endpoint, no secrets, no vault-wide grants."""
+    def _vault(self, prefix: str, vault_name: str, args: KeyVaultArgs, *,
+               private: bool) -> tuple[azure_native.keyvault.Vault, pulumi.Resource]:
+        """A vault with RBAC, soft delete and purge protection (and its lock in production), and the deployer's
+        admin grant. ``private``: no public network access (the private endpoint is added by the caller);
+        otherwise reachable over the network and declared key-only, which the policy pack holds it to."""
         vault = azure_native.keyvault.Vault(
-            f"{name}-open-vault",
-            vault_name=args.open_vault_name,
+            f"{prefix}-vault",
+            vault_name=vault_name,
             resource_group_name=args.resource_group_name,
             location=args.location,
             properties=azure_native.keyvault.VaultPropertiesArgs(
@@ -189,24 +159,28 @@ class KeyVault(pulumi.ComponentResource):
                 enable_soft_delete=True,
                 soft_delete_retention_in_days=args.soft_delete_days,
                 enable_purge_protection=True,
-                public_network_access="Enabled",
+                public_network_access="Disabled" if private else "Enabled",
+                # Private: trusted services (Storage, PostgreSQL) still reach their CMKs; everyone else needs
+                # the private endpoint.
                 network_acls=azure_native.keyvault.NetworkRuleSetArgs(
-                    default_action=azure_native.keyvault.NetworkRuleAction.ALLOW,
+                    default_action=(azure_native.keyvault.NetworkRuleAction.DENY if private
+                                    else azure_native.keyvault.NetworkRuleAction.ALLOW),
                     bypass=azure_native.keyvault.NetworkRuleBypassOptions.AZURE_SERVICES,
                 ),
                 enabled_for_deployment=False,
                 enabled_for_template_deployment=False,
                 enabled_for_disk_encryption=False,
             ),
-            # Declares the vault key-only: the policy pack lets it be reachable over the network and refuses any
-            # secret stored in it (policy/rules/azure.py KEY_ONLY_TAG).
-            tags={**args.tags, KEY_ONLY_TAG: "true"},
+            # A vault reachable over the network declares itself key-only: the policy pack refuses any secret
+            # stored in it (policy/rules/azure.py KEY_ONLY_TAG).
+            tags=args.tags if private else {**args.tags, KEY_ONLY_TAG: "true"},
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.protect),
         )
         if args.protect:
-            deletion_lock(f"{name}-open-lock", parent=self, scope=vault.id, what="Key Vault (Redis key)")
+            deletion_lock(f"{prefix}-lock", parent=self, scope=vault.id,
+                          what="Key Vault" if private else "Key Vault (Redis key)")
         deployer = grant(
-            f"{name}-open-deployer-admin", parent=self, subscription_id=args.subscription_id,
+            f"{prefix}-deployer-admin", parent=self, subscription_id=args.subscription_id,
             role="Key Vault Administrator", principal_id=args.deployer_object_id, scope=vault.id,
             service_principal=False,
         )
