@@ -203,7 +203,8 @@ def remote_support_problems(support: RemoteSupportConfig, cloud: str, today: dt.
     if cloud == "aws" and (not support.braintrust_account_ids or not support.external_id):
         out.append(("remote_support", "enabled requires braintrust_account_ids and external_id on AWS"))
     if cloud != "aws" and not getattr(support, per_cloud[cloud][0]):
-        out.append((f"remote_support.{per_cloud[cloud][0]}", f"enabled requires at least one principal on {shown[cloud]}"))
+        out.append((f"remote_support.{per_cloud[cloud][0]}",
+                    f"enabled requires at least one principal on {shown[cloud]}"))
     if cloud != "aws" and support.expires_on is None:
         out.append(("remote_support.expires_on", f"is required on {shown[cloud]}: remote support is time-bounded "
                     f"(a date at most {MAX_SUPPORT_DAYS} days ahead)"))
