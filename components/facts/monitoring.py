@@ -230,6 +230,19 @@ GCP_IAM_TIME_CONDITION = register(
     "https://cloud.google.com/iam/docs/configuring-temporary-access",
     Check.DOCS, note="basic roles (owner/editor/viewer) cannot carry conditions; predefined roles can",
 )
+# Remote support on GCP: predefined read-only roles, none of which reads Secret data or bucket objects.
+GCP_SUPPORT_ROLES: tuple[str, ...] = register(
+    "gcp.iam.remote_support_roles", ("roles/logging.viewer", "roles/monitoring.viewer", "roles/container.viewer"),
+    "https://cloud.google.com/iam/docs/understanding-roles ; "
+    "https://cloud.google.com/kubernetes-engine/docs/how-to/iam#predefined",
+    Check.DOCS, note="container.viewer: read-only access to GKE resources, without Secret contents",
+)
+# GKE's Gateway controller names the load balancer's URL map gkegw1-<hash>-<namespace>-<gateway>-<hash>.
+GKE_GATEWAY_URL_MAP_NAMING = register(
+    "gcp.gke.gateway_url_map_naming", "gkegw1-<hash>-<namespace>-<gateway>-<hash>",
+    "https://cloud.google.com/kubernetes-engine/docs/how-to/deploying-gateways",
+    Check.DOCS, note="the 5xx alert selects the API's load balancer by it; a change would leave that alert blind",
+)
 
 # ================================================================= Azure (Azure Monitor)
 POSTGRES_FLEXIBLE = register(
