@@ -274,6 +274,14 @@ FRONT_DOOR = register(
     f"{_AZ_METRICS}/microsoft-cdn-profiles-metrics.md",
     Check.DOCS,
 )
+# Log search alerts (scheduledQueryRules): the condition's operator values in the REST API.
+AZURE_LOG_ALERT_OPERATORS: tuple[str, ...] = register(
+    "monitoring.azure.log_alert_operators",
+    ("Equals", "GreaterThan", "GreaterThanOrEqual", "LessThan", "LessThanOrEqual"),
+    "https://learn.microsoft.com/rest/api/monitor/scheduled-query-rules/create-or-update#conditionoperator",
+    Check.DOCS, note="pulumi-azure-native 3.29.0 annotates the property with another API's ConditionOperator "
+                     "(eq, gt, ...): a generator name clash (tests/contracts/known.py)",
+)
 # Container Insights tables the log alerts query (Log Analytics, written by the AKS monitoring add-on).
 CONTAINER_INSIGHTS_TABLES = register(
     "monitoring.azure.container_insights_tables",
