@@ -316,6 +316,7 @@ class AzureDataPlane(pulumi.ComponentResource):
             "postgres_url_secret": PG_URL_SECRET,
             "redis_url_secret": REDIS_URL_SECRET,
             "log_analytics_workspace_id": logs.workspace_id,
+            "log_analytics_workspace": logs.customer_id,
             "alert_action_groups": monitoring.action_groups if monitoring is not None else {},
         }
         if support.enabled:

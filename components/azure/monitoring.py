@@ -57,6 +57,7 @@ class LogWorkspace(pulumi.ComponentResource):
     association Monitoring creates once the cluster exists."""
 
     workspace_id: pulumi.Output[str]
+    customer_id: pulumi.Output[str]  # the workspace GUID queries name (az monitor log-analytics query -w)
     collection_rule_id: pulumi.Output[str]
 
     def __init__(self, name: str, args: LogWorkspaceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -87,6 +88,7 @@ class LogWorkspace(pulumi.ComponentResource):
             data_flows=[azure_native.monitor.DataFlowArgs(streams=[CI["stream"]], destinations=[DESTINATION])],
             tags=args.tags, opts=child)
         self.workspace_id = workspace.id
+        self.customer_id = workspace.customer_id
         self.collection_rule_id = rule.id
         self.register_outputs({"workspace_id": self.workspace_id, "collection_rule_id": self.collection_rule_id})
 

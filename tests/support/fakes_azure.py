@@ -212,7 +212,8 @@ for _name_token, _name_key in {**_NAME_INPUTS, **_NAME_INPUTS_WITH_FAKER}.items(
 
 @output("azure-native:operationalinsights:Workspace")
 def _workspace(args: MockResourceArgs, region: str) -> dict[str, Any]:
-    return {"id": _arm_id(args, "Microsoft.OperationalInsights/workspaces", "workspaceName")}
+    return {"id": _arm_id(args, "Microsoft.OperationalInsights/workspaces", "workspaceName"),
+            "customerId": _guid("workspace/" + args.name)}
 
 
 @output("azure-native:monitor:DataCollectionRule")
