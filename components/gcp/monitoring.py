@@ -128,7 +128,9 @@ class Monitoring(pulumi.ComponentResource):
             return gcp.monitoring.AlertPolicyConditionArgs(
                 display_name=rule.title,
                 condition_prometheus_query_language=gcp.monitoring.AlertPolicyConditionConditionPrometheusQueryLanguageArgs(
-                    query=query, duration=f"{rule.duration_s}s", evaluation_interval="60s"))
+                    query=query, duration=f"{rule.duration_s}s", evaluation_interval="60s",
+                    # kube state metrics appear with the cluster's first scrape, after this policy exists.
+                    disable_metric_validation=True))
         aggregation = gcp.monitoring.AlertPolicyConditionConditionThresholdAggregationArgs(
             alignment_period=f"{rule.period_s}s", per_series_aligner=rule.aligner,
             cross_series_reducer=rule.reducer, group_by_fields=list(rule.group_by) or None)

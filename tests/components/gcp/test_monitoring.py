@@ -61,6 +61,8 @@ def test_every_policy_watches_its_metric_with_the_tables_threshold(stack: str):
             query = condition["conditionPrometheusQueryLanguage"]["query"]
             assert rule.metric in query and 'namespace="braintrust"' in query and query.endswith("> 0")
             assert f'cluster="{cfg.deployment_name}-gke"' in query
+            # the kube state metrics do not exist before the first scrape: the API must not refuse the policy
+            assert condition["conditionPrometheusQueryLanguage"]["disableMetricValidation"] is True
             continue
         threshold = condition["conditionThreshold"]
         assert f'metric.type="{rule.metric}"' in threshold["filter"]
