@@ -223,6 +223,11 @@ class Build:
             out.setdefault(self.component_of(resource), Counter())[label] += 1
         return dict(sorted(out.items()))
 
+    def known_outputs(self) -> dict[str, Any]:
+        """Outputs whose value the offline build knows, secrets left out (ops/access.py fills the gaps)."""
+        return {key: value for key, value in self.outputs.items()
+                if value is not _UNRESOLVED and key not in self.secret_outputs}
+
     def shown_outputs(self) -> dict[str, str]:
         """Outputs as a person may see them: secrets masked, unknowns marked."""
         shown: dict[str, str] = {}

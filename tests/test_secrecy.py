@@ -34,20 +34,35 @@ EXTERNAL_ID = "bt-support-zq9-5521"
 SUPPORT_ACCOUNT = "210987654329"  # distinctive: no other account id of the stacks looks like it
 
 
+ALERT_EMAIL = "zq9-oncall-5521@acme.example.com"
+PAGER_WEBHOOK = "https://events.pager.example/integration/zq9-pager-6620/enqueue"  # production only pages
+GCP_SUPPORT = "group:zq9-support-7731@braintrust.example"
+AZURE_SUPPORT = "7a9c3e51-0d2f-4b6a-9e8d-1f2a3b4c5d6e"
+SUPPORT_UNTIL = (FIXED_TODAY + dt.timedelta(days=10)).isoformat()
+
+
 def _secret_values(stack: str) -> dict[str, list[str]]:
     """Per secret key, the distinctive values the build puts under it."""
-    keys = {"tags": [SECRET_TAG]}
-    if stack.startswith("aws"):
-        keys["remote_support"] = [EXTERNAL_ID, SUPPORT_ACCOUNT]
+    keys = {"tags": [SECRET_TAG], "alerts": [ALERT_EMAIL, *([PAGER_WEBHOOK] if "production" in stack else [])]}
+    keys["remote_support"] = {"aws": [EXTERNAL_ID, SUPPORT_ACCOUNT], "gcp": [GCP_SUPPORT],
+                              "azure": [AZURE_SUPPORT]}[stack.split("-", maxsplit=1)[0]]
     return keys
 
 
 def _mutate(stack: str) -> Callable[[dict[str, Any]], None]:
     def mutate(values: dict[str, Any]) -> None:
         values["tags"] = {**(values.get("tags") or {}), "cost-code": SECRET_TAG}
-        if stack.startswith("aws"):
-            values["remote_support"] = {"enabled": True, "braintrust_account_ids": [SUPPORT_ACCOUNT],
-                                        "external_id": EXTERNAL_ID}
+        values["alerts"] = {"emails": [ALERT_EMAIL], **({"webhook_url": PAGER_WEBHOOK} if "production" in stack
+                                                        else {})}
+        cloud = stack.split("-", maxsplit=1)[0]
+        support: dict[str, Any] = {"enabled": True, "expires_on": SUPPORT_UNTIL}
+        if cloud == "aws":
+            support.update(braintrust_account_ids=[SUPPORT_ACCOUNT], external_id=EXTERNAL_ID)
+        elif cloud == "gcp":
+            support.update(gcp_members=[GCP_SUPPORT])
+        else:
+            support.update(azure_principal_ids=[AZURE_SUPPORT])
+        values["remote_support"] = support
     return mutate
 
 

@@ -24,6 +24,7 @@ import pulumi_aws as aws
 
 from components.config.common import Cloud
 from components.facts import aws as aws_facts
+from components.facts import monitoring as monitoring_facts
 from components.sizing import skus
 from components.sizing.model import BrainstoreRoleSize, BrainstoreSize
 
@@ -74,6 +75,11 @@ def node_roles(size: BrainstoreSize) -> list[NodeRole]:
     return roles
 
 
+def group_name(deployment_name: str, role: NodeRole) -> str:
+    """The Auto Scaling group (and instance Name tag) of a role: readable in the console and in alarms."""
+    return f"{deployment_name}-brainstore-{role.name}"
+
+
 def cache_size(sku_name: str, fraction: float) -> str:
     """BRAINSTORE_OBJECT_STORE_CACHE_FILE_SIZE: a share of the SKU's local NVMe (upstream: 90%)."""
     sku = skus.lookup(Cloud.AWS, skus.Kind.COMPUTE, sku_name)
@@ -118,11 +124,18 @@ class BrainstoreArgs:
     wait_for: list[pulumi.Resource] = field(default_factory=list)
 
 
+# Group metrics the monitoring alarms read (in service below desired); CloudWatch publishes none without them.
+GROUP_METRICS: tuple[str, ...] = monitoring_facts.ASG_GROUP_METRICS
+
+
 class Brainstore(pulumi.ComponentResource):
-    """`urls[role]` = http://<internal NLB>:4000 per role; `dns_names[role]` the NLB DNS names."""
+    """`urls[role]` = http://<internal NLB>:4000 per role; `dns_names[role]` the NLB DNS names;
+    `group_names[role]` the Auto Scaling group; `health_dimensions[role]` (target group, NLB) ARN suffixes."""
 
     urls: dict[str, pulumi.Output[str]]
     dns_names: dict[str, pulumi.Output[str]]
+    group_names: dict[str, str]
+    health_dimensions: dict[str, tuple[pulumi.Output[str], pulumi.Output[str]]]
 
     def __init__(self, name: str, args: BrainstoreArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("braintrust:aws:Brainstore", name, None, opts)
@@ -130,9 +143,11 @@ class Brainstore(pulumi.ComponentResource):
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-logs", name=args.log_group, retention_in_days=args.log_retention_days, kms_key_id=args.key_arn,
             tags=d.tags_for(args.log_group), opts=pulumi.ResourceOptions(parent=self))
-        self.urls, self.dns_names = {}, {}
+        self.urls, self.dns_names, self.group_names, self.health_dimensions = {}, {}, {}, {}
         for role in node_roles(args.size):
-            nlb = self._role(name, args, role, log_group)
+            nlb, target_group = self._role(name, args, role, log_group)
+            self.group_names[role.name] = group_name(args.deployment.name, role)
+            self.health_dimensions[role.name] = (target_group.arn_suffix, nlb.arn_suffix)
             self.dns_names[role.name] = nlb.dns_name
             self.urls[role.name] = pulumi.Output.concat("http://", nlb.dns_name, f":{BRAINSTORE_PORT}")
         self.register_outputs({"dns_names": self.dns_names})
@@ -164,12 +179,12 @@ class Brainstore(pulumi.ComponentResource):
             render_user_data({**fixed, **{k: str(v) for k, v in values.items()}}, extra).encode()).decode())
 
     def _role(self, name: str, args: BrainstoreArgs, role: NodeRole,
-              log_group: aws.cloudwatch.LogGroup) -> aws.lb.LoadBalancer:
+              log_group: aws.cloudwatch.LogGroup) -> tuple[aws.lb.LoadBalancer, aws.lb.TargetGroup]:
         d = args.deployment
         base = f"{name}-{role.short}"  # NLB and target group names: <deployment>-bs-<rd|wr|fr>-<random>
         child = pulumi.ResourceOptions(parent=self)
         role_tags = {"BrainstoreRole": role.tag}
-        node_name = f"{d.name}-brainstore-{role.name}"
+        node_name = group_name(d.name, role)
 
         nlb = aws.lb.LoadBalancer(
             base, internal=True, load_balancer_type="network", subnets=args.subnet_ids,
@@ -227,6 +242,9 @@ class Brainstore(pulumi.ComponentResource):
             vpc_zone_identifiers=args.subnet_ids,
             target_group_arns=[target_group.arn],
             health_check_type="ELB",
+            # In service vs desired, for the capacity alarm (components/aws/monitoring.py).
+            enabled_metrics=[aws.autoscaling.Metric(metric) for metric in GROUP_METRICS],
+            metrics_granularity="1Minute",
             # First boot installs packages, pulls the image and may wait for the API's URL parameter.
             health_check_grace_period=900,
             wait_for_elb_capacity=count,
@@ -242,4 +260,4 @@ class Brainstore(pulumi.ComponentResource):
                   for k, v in node_tags.items()],
             opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group, *args.wait_for]),
         )
-        return nlb
+        return nlb, target_group

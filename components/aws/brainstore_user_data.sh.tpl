@@ -6,6 +6,12 @@
 # the instance role. Any failure stops the bootstrap (set -e), so a node without its NVMe cache or its
 # configuration never starts Brainstore; its load balancer health check then fails and Auto Scaling
 # replaces it.
+#
+# As upstream's nodes (terraform-aws-braintrust-data-plane modules/brainstore-ec2 user_data.sh.tpl): Docker's
+# json-file logs rotate (100 MB x 3), the CloudWatch agent ships the container logs to the deployment's
+# CMK-encrypted log group and publishes memory (renamed MemoryUtilization) and root-disk use, and an OOM
+# guard keeps memory for the host: Brainstore runs under a memory limit that leaves a reserve for the agent,
+# Docker and SSM, so the kernel kills (and systemd restarts) Brainstore rather than starve the node.
 set -euo pipefail
 
 # ---- rendered settings ----
@@ -45,7 +51,7 @@ mapfile -t devices < <(lsblk --nodeps --paths --noheadings --output NAME,MODEL \
 if [ "${#devices[@]}" -eq 0 ]; then
   fail "no local NVMe instance storage: Brainstore needs an instance type with NVMe (e.g. c8gd)"
 fi
-dnf install -y -q mdadm docker
+dnf install -y -q mdadm docker amazon-cloudwatch-agent
 if [ "${#devices[@]}" -gt 1 ]; then
   mdadm --create /dev/md0 --run --level=0 --raid-devices="${#devices[@]}" "${devices[@]}"
   mdadm --detail --scan > /etc/mdadm.conf
@@ -63,7 +69,17 @@ echo "UUID=${uuid} ${CACHE_DIR} ext4 defaults,noatime,nofail 0 2" >> /etc/fstab
 mount "$CACHE_DIR"
 mountpoint -q "$CACHE_DIR" || fail "the cache file system is not mounted at ${CACHE_DIR}"
 
-# ---- 2. Container runtime and image ----
+# ---- 2. Container runtime (rotated json-file logs) and image ----
+mkdir -p /etc/docker
+cat > /etc/docker/daemon.json << 'JSON'
+{
+  "log-driver": "json-file",
+  "log-opts": {
+    "max-size": "100m",
+    "max-file": "3"
+  }
+}
+JSON
 systemctl enable --now docker
 docker pull "$IMAGE"
 image_user=$(docker image inspect --format '{{.Config.User}}' "$IMAGE")
@@ -124,11 +140,61 @@ if [ "${#EXTRA_SETTINGS[@]}" -gt 0 ]; then
 fi
 umask 022
 
-# ---- 4. Brainstore as a systemd unit that needs the cache mount ----
-imds_token=$(curl -sf -X PUT http://169.254.169.254/latest/api/token \
-  -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')
-instance_id=$(curl -sf -H "X-aws-ec2-metadata-token: ${imds_token}" \
-  http://169.254.169.254/latest/meta-data/instance-id)
+# ---- 4. CloudWatch agent: container, bootstrap and agent logs; memory and root-disk metrics ----
+readonly AGENT_CONFIG=/opt/aws/amazon-cloudwatch-agent/etc/brainstore.json
+cat > "$AGENT_CONFIG" << JSON
+{
+  "agent": {
+    "metrics_collection_interval": 60,
+    "logfile": "/opt/aws/amazon-cloudwatch-agent/logs/amazon-cloudwatch-agent.log"
+  },
+  "logs": {
+    "force_flush_interval": 5,
+    "logs_collected": {
+      "files": {
+        "collect_list": [
+          {"file_path": "/var/lib/docker/containers/*/*.log", "log_group_name": "${LOG_GROUP}",
+           "log_stream_name": "{instance_id}/${ROLE}", "timezone": "UTC"},
+          {"file_path": "/var/log/brainstore-bootstrap.log", "log_group_name": "${LOG_GROUP}",
+           "log_stream_name": "{instance_id}/bootstrap", "timezone": "UTC"},
+          {"file_path": "/opt/aws/amazon-cloudwatch-agent/logs/amazon-cloudwatch-agent.log",
+           "log_group_name": "${LOG_GROUP}", "log_stream_name": "{instance_id}/cloudwatch-agent", "timezone": "UTC"}
+        ]
+      }
+    }
+  },
+  "metrics": {
+    "namespace": "CWAgent",
+    "append_dimensions": {"InstanceId": "\${aws:InstanceId}", "AutoScalingGroupName": "\${aws:AutoScalingGroupName}"},
+    "aggregation_dimensions": [["AutoScalingGroupName"], ["InstanceId"]],
+    "metrics_collected": {
+      "mem": {
+        "measurement": [{"name": "mem_used_percent", "rename": "MemoryUtilization", "unit": "Percent"}],
+        "metrics_collection_interval": 60
+      },
+      "disk": {
+        "measurement": [{"name": "used_percent", "unit": "Percent"}],
+        "resources": ["/"],
+        "drop_device": true,
+        "metrics_collection_interval": 60
+      }
+    }
+  }
+}
+JSON
+mkdir -p /etc/systemd/system/amazon-cloudwatch-agent.service.d
+printf '[Service]\nRestart=always\nRestartSec=10\n' > /etc/systemd/system/amazon-cloudwatch-agent.service.d/restart.conf
+systemctl daemon-reload
+/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c "file:${AGENT_CONFIG}"
+systemctl enable amazon-cloudwatch-agent
+
+# ---- 5. OOM guard: Brainstore may use all memory but a reserve for the host (agent, Docker, SSM) ----
+mem_total_kb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
+reserve_kb=$((mem_total_kb / 20))
+[ "$reserve_kb" -ge 1048576 ] || reserve_kb=1048576
+readonly BRAINSTORE_MEMORY="$((mem_total_kb - reserve_kb))k"
+
+# ---- 6. Brainstore as a systemd unit that needs the cache mount ----
 cat > /etc/systemd/system/brainstore.service << EOF
 [Unit]
 Description=Brainstore ${ROLE}
@@ -143,9 +209,8 @@ RestartSec=5
 ExecStartPre=-/usr/bin/docker rm -f brainstore
 ExecStart=/usr/bin/docker run --rm --name brainstore --init --network host \
   --env-file /etc/brainstore.env --ulimit nofile=65535:65535 \
+  --memory ${BRAINSTORE_MEMORY} --memory-swap ${BRAINSTORE_MEMORY} \
   --volume ${CACHE_DIR}:${CACHE_DIR} \
-  --log-driver awslogs --log-opt awslogs-region=${REGION} --log-opt awslogs-group=${LOG_GROUP} \
-  --log-opt awslogs-stream=${instance_id}/${ROLE} \
   ${IMAGE} web
 ExecStop=/usr/bin/docker stop brainstore
 

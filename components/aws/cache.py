@@ -94,6 +94,11 @@ class Cache(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, protect=d.protect, additional_secret_outputs=["authToken"]),
         )
         self.primary_endpoint = group.primary_endpoint_address
+        # CacheClusterId of each node (the per-node CloudWatch dimension): sorted, so the count is known
+        # before the group exists (one per num_cache_clusters).
+        self.node_ids = [group.member_clusters.apply(lambda ids, i=i: sorted(ids or [])[i] if len(ids or []) > i
+                                                     else f"{replication_group_id(d.name)}-{i + 1:03d}")
+                         for i in range(2 if ha else 1)]
         # rediss:// = TLS; the token is the password of the default user.
         url = pulumi.Output.concat("rediss://:", auth_token.result, "@", group.primary_endpoint_address, ":",
                                    str(PORT))

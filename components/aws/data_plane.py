@@ -2,7 +2,8 @@
 
 Creation order follows the data: key -> networks -> workload security groups -> buckets and secrets ->
 database and cache (they admit the workload groups) -> IAM (names the buckets, secrets and key) ->
-Brainstore (needs the stores) -> API (needs Brainstore's load balancers) -> optional remote support.
+Brainstore (needs the stores) -> API (needs Brainstore's load balancers) -> alarms on all of them ->
+optional remote support.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.alerting import Targets
 from components.config import DataPlaneConfig
+from components.sizing import skus
+from components.sizing.skus import Kind
 from components.tags import resource_tags
 
 from . import functions as fn
@@ -24,8 +28,11 @@ from .cache import PORT as REDIS_PORT
 from .cache import Cache, CacheArgs
 from .context import Deployment
 from .database import Database, DatabaseArgs
+from .database import identifier as database_identifier
+from .edge import STAGE as API_STAGE
 from .iam import BucketArns, Iam, IamArgs, SecretArns
 from .keys import Keys, KeysArgs
+from .monitoring import ApiFunction, Monitoring, MonitoringArgs, Watched
 from .release import Fetch
 from .remote_support import RemoteSupport, RemoteSupportArgs
 from .secrets import Secrets, SecretsArgs
@@ -197,6 +204,23 @@ class AwsDataPlane(pulumi.ComponentResource):
             url_security_env=cfg.url_security.env_vars(),
             wait_for=[iam, *created_networks]), child)
 
+        targets = Targets.of(cfg)
+        monitoring = None
+        if targets is not None:
+            db_sku = skus.lookup(cfg.cloud, Kind.DATABASE, cfg.sizing.postgres.sku)
+            assert db_sku is not None and db_sku.memory_gib, "validated: the PostgreSQL class is in the SKU table"
+            api_specs = [s for s in specs if s.serves_api]
+            monitoring = Monitoring(f"{name}-monitoring", MonitoringArgs(
+                deployment=d, targets=targets,
+                topic_key_arn=None if section.kms.existing_key_arn else key_arn,
+                watched=Watched(
+                    database_identifier=database_identifier(d.name), database_memory_gib=db_sku.memory_gib,
+                    database_storage_gb=cfg.sizing.postgres.storage_gb, cache_nodes=cache.node_ids,
+                    brainstore_groups=brainstore.group_names, brainstore_health=brainstore.health_dimensions,
+                    api_functions={s.key: ApiFunction(api.function_names[s.key], s.timeout_s) for s in api_specs},
+                    rest_api_name=f"{d.name}-api", rest_api_stage=API_STAGE),
+            ), child)
+
         self.outputs = {
             "api_url": api.api_url,
             "cloudfront_domain_name": api.cloudfront_domain,
@@ -212,11 +236,23 @@ class AwsDataPlane(pulumi.ComponentResource):
             "database_secret_arn": database.credentials_secret_arn,
             "redis_endpoint": cache.primary_endpoint,
             "brainstore_nlb_dns_names": brainstore.dns_names,
+            # On-call access (python -m ops.access): names and ARNs only, never a secret value.
+            "deployment_name": d.name,
+            "region": d.region,
+            "database_port": database.port,
+            "redis_port": REDIS_PORT,
+            "redis_url_secret_arn": cache.url_secret_arn,
+            "brainstore_asg_names": brainstore.group_names,
+            "brainstore_log_group": brainstore_log_group,
+            "api_log_groups": {s.key: fn.log_group_name(d.name, s.key) for s in specs if s.serves_api},
+            "session_manager_access": section.brainstore.session_manager_access,
+            "alert_topic_arns": monitoring.topic_arns if monitoring is not None else {},
         }
         if cfg.remote_support.enabled:
             assert cfg.remote_support.external_id is not None  # guaranteed by RemoteSupportConfig
             support = RemoteSupport(f"{name}-support", RemoteSupportArgs(
                 deployment=d, braintrust_account_ids=cfg.remote_support.braintrust_account_ids,
-                external_id=cfg.remote_support.external_id, secret=cfg.is_secret("remote_support")), child)
+                external_id=cfg.remote_support.external_id, secret=cfg.is_secret("remote_support"),
+                expires_on=cfg.remote_support.expires_on), child)
             self.outputs["remote_support_role_arn"] = support.role_arn
         self.register_outputs(self.outputs)

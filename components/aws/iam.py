@@ -21,6 +21,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.facts import aws as aws_facts
+from components.facts import monitoring as monitoring_facts
 
 from . import functions as fn
 from . import policies as p
@@ -28,6 +29,7 @@ from .context import Deployment
 
 QUARANTINE_TAG = aws_facts.QUARANTINE_TAG
 SSM_CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+CW_AGENT_NAMESPACE = monitoring_facts.CW_AGENT.name
 
 S3_OBJECT_RW = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload",
                 "s3:ListMultipartUploadParts", "s3:GetObjectTagging", "s3:PutObjectTagging"]
@@ -209,6 +211,11 @@ class Iam(pulumi.ComponentResource):
             p.allow("WriteBrainstoreLogs", ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                     p.log_group_resources([d.log_group_arn(args.brainstore_log_group)])),
             p.allow("ReadAiProxyUrl", ["ssm:GetParameter"], d.arn("ssm", f"parameter{args.ai_proxy_url_parameter}")),
+            # The CloudWatch agent (memory and disk for the alarms): its own namespace only, and the instance's
+            # tags for the AutoScalingGroupName dimension (DescribeTags takes no resource).
+            p.allow("PublishNodeMetrics", ["cloudwatch:PutMetricData"], "*",
+                    {"StringEquals": {"cloudwatch:namespace": CW_AGENT_NAMESPACE}}),
+            p.allow("ReadInstanceTags", ["ec2:DescribeTags"], "*"),
         ]
         if args.s3_export_role_arns:
             brainstore_statements.append(_export_statement(args.s3_export_role_arns))

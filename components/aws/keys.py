@@ -4,7 +4,7 @@ The key policy delegates to IAM (account root), so the roles this program create
 their own policies (RDS, ElastiCache, S3, Secrets Manager, Lambda and EBS act with the caller's
 permissions). Services that encrypt on their own behalf get exactly what they need: CloudWatch Logs (for
 log groups of this account) and Auto Scaling's service-linked role (it launches Brainstore instances
-with CMK-encrypted root volumes).
+with CMK-encrypted root volumes), and CloudWatch (it publishes alarms to the CMK-encrypted alert topics).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.facts import monitoring as monitoring_facts
 from components.facts.aws import KMS_MIN_DELETION_WINDOW_DAYS as EPHEMERAL_DELETION_WINDOW_DAYS
 
 from .context import Deployment
@@ -53,6 +54,10 @@ def key_policy(account_id: str, region: str) -> str:
         {"Sid": "AutoScalingUsesKeyForEbs", "Effect": "Allow", "Principal": {"AWS": "*"},
          "Action": use, "Resource": "*",
          "Condition": {"StringEquals": {"kms:CallerAccount": account_id}, "ArnEquals": {"aws:PrincipalArn": asg_role}}},
+        # CloudWatch alarms publish to the alert topics (SSE-KMS) only if the key lets CloudWatch use it.
+        {"Sid": "CloudWatchPublishesAlarms", "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
+         "Action": list(monitoring_facts.SNS_KMS_FOR_CLOUDWATCH), "Resource": "*",
+         "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}},
         {"Sid": "AutoScalingCreatesGrantsForEbs", "Effect": "Allow", "Principal": {"AWS": "*"},
          "Action": "kms:CreateGrant", "Resource": "*",
          "Condition": {"StringEquals": {"kms:CallerAccount": account_id}, "ArnEquals": {"aws:PrincipalArn": asg_role},

@@ -8,6 +8,7 @@ Manager (aws.brainstore.session_manager_access) and can share a session when the
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pulumi
@@ -24,6 +25,7 @@ class RemoteSupportArgs:
     external_id: str
     # The stack stores `remote_support` as a secret: the trust policy (account ids, ExternalId) stays one.
     secret: bool = False
+    expires_on: dt.date | None = None  # the role cannot be assumed from 00:00 UTC that day (aws:CurrentTime)
 
 
 class RemoteSupport(pulumi.ComponentResource):
@@ -36,7 +38,9 @@ class RemoteSupport(pulumi.ComponentResource):
             "Effect": "Allow",
             "Principal": {"AWS": [f"arn:aws:iam::{account}:root" for account in args.braintrust_account_ids]},
             "Action": "sts:AssumeRole",
-            "Condition": {"StringEquals": {"sts:ExternalId": args.external_id}},
+            "Condition": {"StringEquals": {"sts:ExternalId": args.external_id},
+                          **({"DateLessThan": {"aws:CurrentTime": f"{args.expires_on.isoformat()}T00:00:00Z"}}
+                             if args.expires_on else {})},
         }])
         if args.secret:
             trust = pulumi.Output.secret(trust)

@@ -114,6 +114,7 @@ class Cache(pulumi.ComponentResource):
             opts=pulumi.InvokeOutputOptions(parent=self),
         )
         self.host_name = cluster.host_name
+        self.cluster_id = cluster.id  # metric alerts are scoped to it
         self.port = PORT
         self.access_key = pulumi.Output.secret(keys.primary_key.apply(lambda key: key or ""))
         self.register_outputs({"host_name": self.host_name})

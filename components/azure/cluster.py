@@ -30,6 +30,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 import yaml
 
+from components.facts import monitoring as monitoring_facts
 from components.kubernetes.args import (
     BrainstorePlacement,
     Placement,
@@ -104,6 +105,9 @@ class ClusterArgs:
     deployer_object_id: pulumi.Input[str]
     kubelogin_login: str
     depends_on: list[pulumi.Resource]  # the KMS key grants must exist before the cluster
+    # Container Insights (pod restarts and readiness for the alerts): the monitoring add-on with
+    # managed-identity authentication, into this workspace. None: no add-on.
+    log_analytics_workspace_id: pulumi.Input[str] | None = None
 
 
 def kubelogin_kubeconfig(raw: str, login: str) -> str:
@@ -138,8 +142,18 @@ def _upgrade_settings(max_surge: str) -> azure_native.containerservice.AgentPool
     )
 
 
+def monitoring_addon(workspace_id: pulumi.Input[str] | None) -> dict[str, Any]:
+    """The Container Insights add-on profile (key and settings: components/facts/monitoring.py)."""
+    if workspace_id is None:
+        return {}
+    ci = monitoring_facts.CONTAINER_INSIGHTS
+    return {ci["addon"]: azure_native.containerservice.ManagedClusterAddonProfileArgs(
+        enabled=True, config={ci["workspace_setting"]: workspace_id, ci["aad_setting"]: "true"})}
+
+
 class Cluster(pulumi.ComponentResource):
     name: pulumi.Output[str]
+    cluster_id: pulumi.Output[str]
     oidc_issuer_url: pulumi.Output[str]
     kubeconfig: pulumi.Output[str]  # secret: server, CA and the kubelogin exec stanza (no static credential)
     deployer_access: pulumi.Resource  # the deployer's RBAC role on the cluster: install workloads after it
@@ -194,6 +208,7 @@ class Cluster(pulumi.ComponentResource):
                 "azureKeyvaultSecretsProvider": azure_native.containerservice.ManagedClusterAddonProfileArgs(
                     enabled=True, config={"enableSecretRotation": "true", "rotationPollInterval": "2m"},
                 ),
+                **monitoring_addon(args.log_analytics_workspace_id),
             },
             network_profile=azure_native.containerservice.ContainerServiceNetworkProfileArgs(
                 network_plugin=azure_native.containerservice.NetworkPlugin.AZURE,
@@ -290,6 +305,7 @@ class Cluster(pulumi.ComponentResource):
         self.kubeconfig = pulumi.Output.secret(credentials.kubeconfigs.apply(
             lambda configs: kubelogin_kubeconfig(base64.b64decode(configs[0].value).decode(), login)))
         self.name = cluster.name
+        self.cluster_id = cluster.id
         self.oidc_issuer_url = cluster.oidc_issuer_profile.apply(
             lambda profile: (profile.issuer_url if profile else None) or "")
         self.placements = brainstore_placements(args.brainstore)

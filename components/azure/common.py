@@ -21,6 +21,12 @@ ROLE_IDS: dict[str, str] = {
     "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
     "Network Contributor": "4d97b98b-1d4f-4787-a291-c67834d212e7",
     "Contributor": "b24988ac-6180-42a0-ab88-20f7382dd24c",
+    # Read-only roles of remote support (components/azure/remote_support.py).
+    "Log Analytics Reader": "73c42c96-874c-492b-b04d-ab87d138a893",
+    "Monitoring Reader": "43d0d8ad-25c7-4714-9337-8ba259a9fe05",
+    "Azure Kubernetes Service Cluster User Role": "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
+    "Azure Kubernetes Service RBAC Reader": "7f6c6a51-bcf8-42ba-9220-52d62157d7db",
+    "Storage Blob Data Reader": "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
 }
 
 

@@ -1,8 +1,9 @@
 """`braintrust:azure:DataPlane`: every Azure tier, wired in dependency order, for one stack.
 
-Resource group -> (network, identities) -> Key Vault with CMKs and their role assignments ->
-(PostgreSQL, Storage after the CMK grants; Redis) -> AKS -> federated credentials -> Key Vault secrets ->
-workloads (Helm chart, Azure mode) -> optional public Front Door endpoint.
+Resource group -> (network, identities, log workspace) -> Key Vault with CMKs and their role assignments ->
+(PostgreSQL, Storage after the CMK grants; Redis) -> AKS (Container Insights into the workspace) -> federated
+credentials -> Key Vault secrets -> workloads (Helm chart, Azure mode) -> optional public Front Door endpoint ->
+alerts and diagnostic settings on all of them -> optional remote support.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 import pulumi_kubernetes as k8s
 
+from components.alerting import Targets
 from components.config import ConfigError, DataPlaneConfig, Problem
 from components.config.azure import (
     AzureConfig,
@@ -45,8 +47,19 @@ from .database import Database, DatabaseArgs
 from .endpoint import Endpoint, EndpointArgs, private_link_annotations
 from .identities import Identities, IdentitiesArgs
 from .keyvault import KeyVault, KeyVaultArgs
+from .monitoring import (
+    LOG_RETENTION_DAYS,
+    PG_URL_SECRET,
+    REDIS_URL_SECRET,
+    LogWorkspace,
+    LogWorkspaceArgs,
+    Monitoring,
+    MonitoringArgs,
+)
+from .monitoring import Watched as MonitoringWatched
 from .names import AzureNames
 from .network import API_PORT, Network, NetworkArgs
+from .remote_support import RemoteSupport, RemoteSupportArgs
 from .resource_group import ResourceGroup, ResourceGroupArgs
 from .secrets import AppSecrets, AppSecretsArgs
 from .storage import Storage, StorageArgs
@@ -120,6 +133,10 @@ class AzureDataPlane(pulumi.ComponentResource):
             existing_dns_zone_ids=dict(net_cfg.existing_private_dns_zone_ids),
             api_allowed_cidrs=[str(c) for c in cfg.ingress.allowed_cidrs], subscription_id=subscription,
         ), opts=child)
+        # Logs of every tier and Container Insights (the cluster's monitoring add-on is set at creation).
+        logs = LogWorkspace(f"{dn}-logs", LogWorkspaceArgs(
+            deployment_name=dn, resource_group_name=rg, location=region, tags=tags,
+            retention_days=LOG_RETENTION_DAYS.of(cfg.production)), opts=child)
         identities = Identities(f"{dn}-identities", IdentitiesArgs(
             deployment_name=dn, resource_group_name=rg, location=region, tags=tags,
         ), opts=child)
@@ -182,7 +199,7 @@ class AzureDataPlane(pulumi.ComponentResource):
             upgrade_channel=azure.cluster.upgrade_channel, outbound_type=outbound,
             kms_key_id=vault.key_versioned_uris["aks-kms"], vault_id=vault.vault_id,
             deployer_object_id=caller.object_id, kubelogin_login=azure.cluster.kubelogin_login,
-            depends_on=vault.grants,
+            depends_on=vault.grants, log_analytics_workspace_id=logs.workspace_id,
         ), opts=child)
         federation = WorkloadIdentity(f"{dn}-federation", WorkloadIdentityArgs(
             identity_name=f"{dn}-workload", resource_group_name=rg, issuer_url=cluster.oidc_issuer_url,
@@ -241,6 +258,7 @@ class AzureDataPlane(pulumi.ComponentResource):
         internal_url = f"http://{api_ip}:{API_PORT}"
         api_url: pulumi.Input[str] = internal_url
         public_host: pulumi.Output[str] | None = None
+        front_door_id: pulumi.Output[str] | None = None
         if not cfg.private_ingress:
             endpoint = Endpoint(f"{dn}-endpoint", EndpointArgs(
                 deployment_name=dn, endpoint_name=names.frontdoor_endpoint, resource_group_name=rg,
@@ -251,7 +269,27 @@ class AzureDataPlane(pulumi.ComponentResource):
                 operations_principal_id=identities.operations.principal_id,
                 waf_policy_id=cfg.ingress.waf_acl, depends_on=[workloads],
             ), opts=child)
-            api_url, public_host = endpoint.api_url, endpoint.host_name
+            api_url, public_host, front_door_id = endpoint.api_url, endpoint.host_name, endpoint.profile_id
+
+        targets = Targets.of(cfg)
+        monitoring = None
+        if targets is not None:
+            monitoring = Monitoring(f"{dn}-monitoring", MonitoringArgs(
+                deployment_name=dn, resource_group_name=rg, location=region, tags=tags, targets=targets,
+                workspace=logs, watched=MonitoringWatched(
+                    postgres_id=database.server_id, redis_id=cache.cluster_id, cluster_id=cluster.cluster_id,
+                    key_vault_id=vault.vault_id, front_door_id=front_door_id, namespace=DEFAULT_NAMESPACE),
+                depends_on=[workloads]), opts=child)
+        support = cfg.remote_support
+        if support.enabled:
+            assert support.expires_on is not None, "validated: remote support on Azure has an expiry"
+            RemoteSupport(f"{dn}-support", RemoteSupportArgs(
+                subscription_id=subscription, principal_ids=[str(p) for p in support.azure_principal_ids],
+                expires_on=support.expires_on, secret=cfg.is_secret("remote_support"),
+                workspace_id=logs.workspace_id,
+                resource_group_id=f"/subscriptions/{subscription}/resourceGroups/{rg_name}",
+                cluster_id=cluster.cluster_id,
+                storage_account_id=storage.account_id), opts=child)
 
         self.outputs = {
             "api_url": api_url,
@@ -273,7 +311,17 @@ class AzureDataPlane(pulumi.ComponentResource):
             "redis_port": cache.port,
             "workload_identity_client_id": identities.workload.client_id,
             "tenant_id": tenant_id,
+            # On-call access (python -m ops.access): names only, never a secret value.
+            "deployment_name": dn,
+            "subscription_id": subscription,
+            "postgres_url_secret": PG_URL_SECRET,
+            "redis_url_secret": REDIS_URL_SECRET,
+            "log_analytics_workspace_id": logs.workspace_id,
+            "log_analytics_workspace": logs.customer_id,
+            "alert_action_groups": monitoring.action_groups if monitoring is not None else {},
         }
+        if support.enabled:
+            self.outputs["remote_support_expires_on"] = str(support.expires_on)
         if public_host is not None:
             self.outputs["api_public_host"] = public_host
         self.register_outputs(self.outputs)

@@ -76,6 +76,7 @@ class EndpointArgs:
 class Endpoint(pulumi.ComponentResource):
     api_url: pulumi.Output[str]
     host_name: pulumi.Output[str]
+    profile_id: pulumi.Output[str]
 
     def __init__(self, name: str, args: EndpointArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("braintrust:azure:Endpoint", name, None, opts)
@@ -191,5 +192,6 @@ class Endpoint(pulumi.ComponentResource):
             depends_on=[origin, route, approver],
         )
         self.host_name = endpoint.host_name
+        self.profile_id = profile.id  # alerts (5xx) and diagnostic settings are scoped to it
         self.api_url = endpoint.host_name.apply(lambda host: f"https://{host}")
         self.register_outputs({"api_url": self.api_url, "host_name": self.host_name})

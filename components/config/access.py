@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import re
 import uuid
@@ -140,6 +141,21 @@ class IngressConfig(StrictModel):
         return self
 
 
+# The longest a remote-support grant may run before someone renews it on purpose (our choice: an incident
+# plus its follow-up; renewing is a one-line change and a `pulumi up`).
+MAX_SUPPORT_DAYS = 30
+_GCP_MEMBER = re.compile(r"^(user|group|serviceAccount):[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+
+
+def _gcp_member(value: str) -> str:
+    if not _GCP_MEMBER.match(value):
+        raise ValueError("must be an IAM principal such as group:support@example.com or user:engineer@example.com")
+    return value
+
+
+GcpMember = Annotated[str, AfterValidator(_gcp_member)]
+
+
 class RemoteSupportConfig(StrictModel):
     """Optional access for Braintrust engineers during incidents (seed: faster resolutions). Off."""
 
@@ -150,9 +166,53 @@ class RemoteSupportConfig(StrictModel):
     external_id: str | None = Field(
         default=None, min_length=8, description="AWS: ExternalId the support role requires."
     )
+    gcp_members: list[GcpMember] = Field(
+        default_factory=list,
+        description="GCP: principals (group:..., user:...) granted read-only logs, metrics and GKE objects.",
+    )
+    azure_principal_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        description="Azure: Entra object ids (e.g. a group of Braintrust guest users) granted read-only access.",
+    )
+    expires_on: dt.date | None = Field(
+        default=None,
+        description=f"Day the access ends (00:00 UTC), at most {MAX_SUPPORT_DAYS} days ahead. Required on GCP and "
+                    "Azure; on AWS it also bounds the role's trust policy.",
+    )
 
-    @model_validator(mode="after")
-    def _complete(self) -> RemoteSupportConfig:
-        if self.enabled and (not self.braintrust_account_ids or not self.external_id):
-            raise ValueError("enabled requires braintrust_account_ids and external_id")
-        return self
+
+def remote_support_problems(support: RemoteSupportConfig, cloud: str, today: dt.date) -> list[tuple[str, str]]:
+    """Each cloud's principals; a bounded, future expiry where the access is time-bounded."""
+    out: list[tuple[str, str]] = []
+    shown = {"aws": "AWS", "gcp": "GCP", "azure": "Azure"}
+    per_cloud = {"aws": ("braintrust_account_ids", "external_id"), "gcp": ("gcp_members",),
+                 "azure": ("azure_principal_ids",)}
+    for other, keys in per_cloud.items():
+        if other == cloud:
+            continue
+        for key in keys:
+            if getattr(support, key):
+                out.append((f"remote_support.{key}", f"only applies on {shown[other]}; on {shown[cloud]} use "
+                            f"remote_support.{per_cloud[cloud][0]}; remove it"))
+    if not support.enabled:
+        own = {*per_cloud[cloud], "expires_on"}
+        for key in sorted(own & support.model_fields_set):
+            if getattr(support, key) not in (None, []):
+                out.append((f"remote_support.{key}", "has no effect with remote_support.enabled: false; remove it"))
+        return out
+    if cloud == "aws" and (not support.braintrust_account_ids or not support.external_id):
+        out.append(("remote_support", "enabled requires braintrust_account_ids and external_id on AWS"))
+    if cloud != "aws" and not getattr(support, per_cloud[cloud][0]):
+        out.append((f"remote_support.{per_cloud[cloud][0]}",
+                    f"enabled requires at least one principal on {shown[cloud]}"))
+    if cloud != "aws" and support.expires_on is None:
+        out.append(("remote_support.expires_on", f"is required on {shown[cloud]}: remote support is time-bounded "
+                    f"(a date at most {MAX_SUPPORT_DAYS} days ahead)"))
+    if support.expires_on is not None:
+        if support.expires_on <= today:
+            out.append(("remote_support.expires_on", f"{support.expires_on} has passed: the access has ended; set "
+                        "remote_support.enabled: false (removes the grants) or a new date to renew it"))
+        elif (support.expires_on - today).days > MAX_SUPPORT_DAYS:
+            out.append(("remote_support.expires_on", f"is more than {MAX_SUPPORT_DAYS} days ahead "
+                        f"(given: {support.expires_on}); renew it when it ends instead"))
+    return out

@@ -65,10 +65,6 @@ def _kubernetes(cfg: DataPlaneConfig) -> list[Problem]:
         found.append(Problem(path="release.lambda_bundle_tag", message=(
             f"has no effect on {cfg.cloud.value}: the API runs from the chart's image; pin "
             "release.api_image_tag instead")))
-    support = cfg.remote_support
-    for key in _set_keys(support, tuple(sorted(support.model_fields_set - {"enabled"}))):
-        found.append(Problem(path=f"remote_support.{key}", message=(
-            f"only applies on AWS; on {cfg.cloud.value} grant Braintrust engineers access with IAM; remove it")))
     if cfg.cloud is Cloud.GCP and cfg.gcp is not None and not cfg.gcp.network.create_network:
         found += _byo("gcp.network", cfg.gcp.network,
                       ("nodes_cidr", "pods_cidr", "services_cidr", "private_service_access_prefix_length"),

@@ -51,10 +51,13 @@ PROVIDER_KEYS_WE_SET: dict[str, str] = {
 }
 # Keys a user may store with `pulumi config set --secret` (or `--secret --path <key>.<field>`, which makes the
 # whole top-level key secret): every value under them stays a Pulumi secret wherever it becomes a resource
-# input (tags: components/tags.py; remote_support: components/aws/remote_support.py; tests/test_secrecy.py).
+# input (tags: components/tags.py; remote_support: components/*/remote_support.py; alerts:
+# components/*/monitoring.py; tests/test_secrecy.py).
 # Any other key ends up in resource names, ARNs, ids or sizes, which Pulumi cannot keep secret, so storing
 # it as a secret is refused rather than silently leaked.
 SECRET_CAPABLE: dict[str, str] = {
+    "alerts": "the pager webhook URL and the alert email addresses are secret inputs of every notification "
+              "resource (SNS subscriptions, notification channels, action groups)",
     "brainstore_license_key": "stored only in the cloud's secret store (and the chart's Kubernetes Secret)",
     "remote_support": "the support role's trust policy (trusted account ids, ExternalId) is a secret input",
     "tags": "tag and label values are secret inputs everywhere, provider default tags included (keys stay "
@@ -407,11 +410,16 @@ def _is_secure(value: Any) -> bool:
     return isinstance(value, dict) and set(value) == {"secure"}
 
 
+# Offline stand-ins for nested secret values whose shape is validated (a generic "stand-in-<path>" would be
+# refused), so `make plan` and the offline tools read a stack that stores them encrypted.
+SHAPED_STAND_INS: dict[str, str] = {"alerts.webhook_url": "https://stand-in.invalid/alerts-webhook"}
+
+
 def _stand_in_secure(value: Any, path: str, stand_ins: Mapping[str, Any], found: list[str]) -> Any:
     """``value`` with every nested ``{secure: ...}`` replaced by its stand-in; their paths go to ``found``."""
     if _is_secure(value):
         found.append(path)
-        return stand_ins.get(path, f"stand-in-{path}")
+        return stand_ins.get(path, SHAPED_STAND_INS.get(path, f"stand-in-{path}"))
     if isinstance(value, dict):
         return {k: _stand_in_secure(v, f"{path}.{k}", stand_ins, found) for k, v in value.items()}
     if isinstance(value, list):

@@ -18,8 +18,17 @@ from components.facts import regions
 from components.sizing import conformance, presets
 from components.sizing.model import Sizing
 
+from . import alerts as alerting
 from . import arns, capacity, ignored, lambda_env, names, networks, production, workloads
-from .access import ControlPlaneConfig, IngressConfig, OrgConfig, RemoteSupportConfig, TelemetryConfig
+from .access import (
+    ControlPlaneConfig,
+    IngressConfig,
+    OrgConfig,
+    RemoteSupportConfig,
+    TelemetryConfig,
+    remote_support_problems,
+)
+from .alerts import AlertsConfig
 from .aws import SUPPORTED_REGIONS, AwsConfig
 from .azure import AzureConfig
 from .azure import ingress_problems as azure_ingress_problems
@@ -82,6 +91,7 @@ class DataPlaneConfig(StrictModel):
     telemetry: TelemetryConfig = Field(default_factory=TelemetryConfig)
     ingress: IngressConfig = Field(default_factory=IngressConfig)
     remote_support: RemoteSupportConfig = Field(default_factory=RemoteSupportConfig)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     tags: dict[str, str] = Field(
         default_factory=dict, description="Tags/labels added to every taggable resource."
     )
@@ -295,8 +305,9 @@ def cross_field_problems(cfg: DataPlaneConfig, today: dt.date) -> list[Problem]:
     problems += names.tag_problems(cfg)
 
     # --- access ---
-    if cfg.remote_support.enabled and cfg.cloud is not Cloud.AWS:
-        add("remote_support.enabled", "is only implemented on AWS; on GCP/Azure grant access with IAM")
+    problems += [Problem(path=path, message=message)
+                 for path, message in remote_support_problems(cfg.remote_support, cfg.cloud.value, today)]
+    problems += alerting.problems(cfg)
     if cfg.ingress.certificate and cfg.cloud is Cloud.AWS and not re.match(
         r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$", cfg.ingress.certificate
     ):

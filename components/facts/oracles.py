@@ -75,7 +75,7 @@ ALL: tuple[OraclePackage, ...] = (
 AWS_GLOBAL_CONDITION_KEYS: frozenset[str] = register(
     "aws.iam.global_condition_keys",
     frozenset({
-        "aws:CalledVia", "aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalOrgID",
+        "aws:CalledVia", "aws:CurrentTime", "aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalOrgID",
         "aws:RequestTag/${TagKey}", "aws:ResourceAccount", "aws:ResourceTag/${TagKey}", "aws:SecureTransport",
         "aws:SourceAccount", "aws:SourceArn", "aws:SourceVpc", "aws:SourceVpce", "aws:TagKeys",
         "aws:ViaAWSService",

@@ -14,6 +14,7 @@ import pulumi_gcp as gcp
 
 from components.config.gcp import GcpClusterConfig
 from components.facts import gcp as gcp_facts
+from components.facts import monitoring as monitoring_facts
 from components.tags import Tags
 
 from .node_pools import GKE_TAINT_EFFECT, PoolSpec, initial_nodes_per_zone
@@ -147,8 +148,9 @@ class Cluster(pulumi.ComponentResource):
             logging_config=gcp.container.ClusterLoggingConfigArgs(
                 enable_components=["SYSTEM_COMPONENTS", "WORKLOADS"]
             ),
+            # System metrics plus the kube state metrics packages the alerts read (pod and Deployment state).
             monitoring_config=gcp.container.ClusterMonitoringConfigArgs(
-                enable_components=["SYSTEM_COMPONENTS"],
+                enable_components=list(monitoring_facts.GKE_MONITORING_COMPONENTS),
                 managed_prometheus=gcp.container.ClusterMonitoringConfigManagedPrometheusArgs(enabled=True),
             ),
             maintenance_policy=gcp.container.ClusterMaintenancePolicyArgs(

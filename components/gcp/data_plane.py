@@ -15,12 +15,14 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_random as random
 
+from components.alerting import Targets
 from components.config import ConfigError, DataPlaneConfig, Problem
 from components.config.gcp import GcpConfig, ingress_problems
 from components.kubernetes.args import (
     API_SERVICE_ACCOUNT,
     BRAINSTORE_SERVICE_ACCOUNT,
     DEFAULT_NAMESPACE,
+    SECRET_NAME,
     BrainstorePlacement,
     CloudMode,
     GcsStorage,
@@ -35,12 +37,15 @@ from components.tags import resource_tags
 
 from .cache import Cache, CacheArgs
 from .cluster import Cluster, ClusterArgs
-from .database import Database, DatabaseArgs
-from .endpoint import Endpoint, EndpointArgs
+from .database import Database, DatabaseArgs, database_flags
+from .endpoint import GATEWAY_NAME, Endpoint, EndpointArgs
 from .identities import Identities, IdentitiesArgs
 from .keys import Keys, KeysArgs
+from .monitoring import Monitoring
+from .monitoring import Watched as MonitoringWatched
 from .network import Network, NetworkArgs
 from .node_pools import PoolSpec, pool_specs
+from .remote_support import RemoteSupport
 from .services import ProjectServices, ProjectServicesArgs
 from .storage import Storage, StorageArgs
 from .workloads import GcpWorkloads, GcpWorkloadsArgs
@@ -179,6 +184,24 @@ class GcpDataPlane(pulumi.ComponentResource):
             cloud_armor_policy=cfg.ingress.waf_acl, labels=labels, after=apis,
         ), opts=pulumi.ResourceOptions(parent=self, providers={"kubernetes": workloads.provider}))
 
+        targets = Targets.of(cfg)
+        monitoring = None
+        if targets is not None:
+            monitoring = Monitoring(
+                f"{dn}-monitoring", deployment_name=dn, targets=targets, labels=labels,
+                watched=MonitoringWatched(
+                    project_id=project, region=region, sql_instance=database.instance_name,
+                    sql_max_connections=int(database_flags(cfg.sizing.postgres.sku)["max_connections"]),
+                    redis_instance=f"{dn}-redis", cluster_name=cluster.name, namespace=DEFAULT_NAMESPACE,
+                    public_gateway=None if cfg.private_ingress else GATEWAY_NAME),
+                # The API first; alert policies on a metric type GKE has not published yet are accepted.
+                after=apis, opts=child)
+        support = cfg.remote_support
+        if support.enabled:
+            assert support.expires_on is not None, "validated: remote support on GCP has an expiry"
+            RemoteSupport(f"{dn}-support", project_id=project, members=support.gcp_members,
+                          expires_on=support.expires_on, secret=cfg.is_secret("remote_support"), opts=child)
+
         location = cluster.location
         self.outputs = {
             "api_url": endpoint.api_url,
@@ -204,7 +227,16 @@ class GcpDataPlane(pulumi.ComponentResource):
             "api_service_account": identities.api_email,
             "brainstore_service_account": identities.brainstore_email,
             "kms_key": keys.key_id,
+            # On-call access (python -m ops.access): names only, never a secret value.
+            "deployment_name": dn,
+            "project_id": project,
+            "region": region,
+            "kubernetes_secret": SECRET_NAME,
+            "redis_tls_proxy": cache.tls,
+            "alert_channels": monitoring.channels if monitoring is not None else {},
         }
+        if support.enabled:
+            self.outputs["remote_support_expires_on"] = str(support.expires_on)
         self.register_outputs(self.outputs)
 
 

@@ -234,6 +234,9 @@ TAG_PATHS: dict[str, str] = {
     "gcp:sql/databaseInstance:DatabaseInstance": "settings.userLabels",
     "gcp:container/cluster:Cluster": "resourceLabels",
     "gcp:container/nodePool:NodePool": "nodeConfig.resourceLabels",
+    # Cloud Monitoring: `labels` of a channel is its configuration (an address, a URL), not tags.
+    "gcp:monitoring/alertPolicy:AlertPolicy": "userLabels",
+    "gcp:monitoring/notificationChannel:NotificationChannel": "userLabels",
 }
 
 

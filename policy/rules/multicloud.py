@@ -1,8 +1,10 @@
-"""Rules that hold on every cloud: tags, protection of stateful resources, HA, backups, Brainstore shape."""
+"""Rules that hold on every cloud: tags, protection of stateful resources, HA, backups, Brainstore shape,
+alerting in production."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from pulumi_policy import Severity
 
@@ -22,6 +24,7 @@ from .common import (
     depends_on,
     dig,
     is_map,
+    is_set,
     is_true,
     items,
     named,
@@ -58,7 +61,8 @@ TAGGABLE: tuple[str, ...] = (
     "gcp:kms/cryptoKey:CryptoKey", "gcp:container/cluster:Cluster", "gcp:container/nodePool:NodePool",
     "gcp:compute/disk:Disk", "gcp:compute/instance:Instance", "gcp:secretmanager/secret:Secret",
     "gcp:compute/globalAddress:GlobalAddress", "gcp:compute/address:Address",
-    "gcp:compute/forwardingRule:ForwardingRule",
+    "gcp:compute/forwardingRule:ForwardingRule", "gcp:monitoring/alertPolicy:AlertPolicy",
+    "gcp:monitoring/notificationChannel:NotificationChannel",
     # Azure
     "azure-native:resources:ResourceGroup", "azure-native:network:VirtualNetwork",
     "azure-native:network:NetworkSecurityGroup", "azure-native:network:NatGateway",
@@ -70,7 +74,9 @@ TAGGABLE: tuple[str, ...] = (
     "azure-native:containerservice:ManagedCluster", "azure-native:containerservice:AgentPool",
     "azure-native:managedidentity:UserAssignedIdentity", "azure-native:operationalinsights:Workspace",
     "azure-native:compute:DiskEncryptionSet", "azure-native:resources:AzureCliScript",
-    "azure-native:cdn:Profile", "azure-native:cdn:AFDEndpoint",
+    "azure-native:cdn:Profile", "azure-native:cdn:AFDEndpoint", "azure-native:monitor:ActionGroup",
+    "azure-native:monitor:MetricAlert", "azure-native:monitor:ScheduledQueryRule",
+    "azure-native:monitor:DataCollectionRule",
 )
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 
@@ -312,6 +318,59 @@ def _versioning(resources: Sequence[Resource], _: Config) -> Iterator[StackViola
                 yield StackViolation(f"storage account {r.name} has no blob versioning", r.urn)
 
 
+# Alert rules and what delivers them, per cloud: (rules, targets, target has a receiver).
+AWS_ALARM, AWS_TOPIC, AWS_SUBSCRIPTION = (
+    "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:sns/topic:Topic", "aws:sns/topicSubscription:TopicSubscription")
+GCP_POLICY = "gcp:monitoring/alertPolicy:AlertPolicy"
+GCP_CHANNEL = "gcp:monitoring/notificationChannel:NotificationChannel"
+AZURE_ALERTS = ("azure-native:monitor:MetricAlert", "azure-native:monitor:ScheduledQueryRule")
+AZURE_ACTION_GROUP = "azure-native:monitor:ActionGroup"
+ALERTING_TYPES = (AWS_ALARM, AWS_TOPIC, AWS_SUBSCRIPTION, GCP_POLICY, GCP_CHANNEL, *AZURE_ALERTS, AZURE_ACTION_GROUP)
+
+
+def _linked(rule: Resource, target: Resource, references: list[Any]) -> bool:
+    """``rule`` delivers to ``target``: it waits for it, or names it (ARN, channel name, action group id)."""
+    names = strings(target.get("arn"), target.get("name"), target.get("id"), target.name)
+    return depends_on(rule, target) or any(isinstance(ref, str) and ref in names for ref in references)
+
+
+def _receivers(target: Resource, resources: Sequence[Resource]) -> bool:
+    """The target reaches a person: an SNS topic with a subscription, a channel, an action group with receivers."""
+    if target.type == AWS_TOPIC:
+        return any(s.type == AWS_SUBSCRIPTION and is_set(s.get("endpoint"))
+                   and _linked(s, target, [s.get("topic")]) for s in resources)
+    if target.type == GCP_CHANNEL:
+        return is_map(target.get("labels")) and any(is_set(v) for v in target.get("labels").values())
+    return bool(items(target.get("emailReceivers")) or items(target.get("webhookReceivers")))
+
+
+def _references(rule: Resource) -> list[Any]:
+    if rule.type == AWS_ALARM:
+        return items(rule.get("alarmActions"))
+    if rule.type == GCP_POLICY:
+        return items(rule.get("notificationChannels"))
+    if rule.type == "azure-native:monitor:MetricAlert":
+        return [a.get("actionGroupId") for a in items(rule.get("actions")) if is_map(a)]
+    return items(rule.get("actions.actionGroups"))
+
+
+def _alerting(resources: Sequence[Resource], _: Config) -> Iterator[StackViolation]:
+    if not _stack_is_production(resources):
+        return
+    rules = [r for r in resources if r.type in (AWS_ALARM, GCP_POLICY, *AZURE_ALERTS)]
+    if not rules:
+        yield StackViolation("this production stack creates no alert rule: set alerts.emails and/or "
+                             "alerts.webhook_url (the Monitoring component builds them)")
+        return
+    targets = [r for r in resources if r.type in (AWS_TOPIC, GCP_CHANNEL, AZURE_ACTION_GROUP)]
+    for rule in rules:
+        references = _references(rule)
+        reached = [t for t in targets if _linked(rule, t, references) and _receivers(t, resources)]
+        if not references or not reached:
+            yield StackViolation(f"{rule.name}: this alert notifies nobody (no SNS topic with a subscription, "
+                                 "notification channel or action group with receivers)", rule.urn)
+
+
 STACK_RULES = [
     StackRule(
         "stateful-resources-protected",
@@ -348,6 +407,17 @@ STACK_RULES = [
         check=_brainstore_readers,
         settings={"min_readers": Setting("integer", 2, "Minimum Brainstore readers in production.",
                                          {"minimum": 1})},
+    ),
+    StackRule(
+        "production-alerting",
+        family=FAMILY,
+        description="A production stack alerts someone: it has alert rules, and every one reaches a notification "
+                    "target with a receiver.",
+        severity=Severity.HIGH, enforcement=MANDATORY,
+        remediation="alerts.emails and/or alerts.webhook_url in the stack file (components/<cloud>/monitoring.py: "
+                    "CloudWatch alarms -> SNS subscriptions, alert policies -> notification channels, Azure Monitor "
+                    "rules -> action groups with receivers).",
+        types=ALERTING_TYPES, check=_alerting,
     ),
     StackRule(
         "object-storage-versioning",

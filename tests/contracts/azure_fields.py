@@ -151,6 +151,20 @@ TABLE: dict[tuple[str, str], AzEnum] = {
     ("azure-native:authorization:ManagementLockByScope", "level"): AzEnum("LockLevel"),
     ("azure-native:authorization:RoleAssignment", "principalType"): AzEnum("PrincipalType"),
     ("azure-native:resources:AzureCliScript", "cleanupPreference"): AzEnum("CleanupOptions"),
+    # Azure Monitor (monitor, operationalinsights): azure-native's enums only.
+    ("azure-native:operationalinsights:Workspace", "sku.name"): AzEnum("WorkspaceSkuNameEnum"),
+    ("azure-native:monitor:DataCollectionRule", "kind"): AzEnum("KnownDataCollectionRuleResourceKind"),
+    ("azure-native:monitor:DataCollectionRule", "dataFlows[].streams[]"): AzEnum("KnownDataFlowStreams"),
+    ("azure-native:monitor:DataCollectionRule", "dataSources.extensions[].streams[]"):
+        AzEnum("KnownExtensionDataSourceStreams"),
+    ("azure-native:monitor:MetricAlert", "criteria.allOf[].timeAggregation"): AzEnum("AggregationTypeEnum"),
+    # ``criteria`` is a union of criteria types; the annotation reader follows the first, whose operator enum
+    # also holds GreaterThan/LessThan (tests/components/azure/test_enums.py resolves the single-resource type's
+    # own Operator enum and checks the value there too).
+    ("azure-native:monitor:MetricAlert", "criteria.allOf[].operator"): AzEnum("DynamicThresholdOperator"),
+    ("azure-native:monitor:ScheduledQueryRule", "kind"): AzEnum("Kind"),
+    ("azure-native:monitor:ScheduledQueryRule", "criteria.allOf[].timeAggregation"): AzEnum("TimeAggregation"),
+    ("azure-native:monitor:ScheduledQueryRule", "criteria.allOf[].operator"): AzEnum("ConditionOperator"),
     ("azure-native:resources:AzureCliScript", "identity.type"): AzEnum("ManagedServiceIdentityType"),
 }
 

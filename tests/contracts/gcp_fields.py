@@ -54,6 +54,7 @@ _REDIS = "gcp:redis/instance:Instance"
 _NAT = "gcp:compute/routerNat:RouterNat"
 _KEY = "gcp:kms/cryptoKey:CryptoKey"
 _BUCKET = "gcp:storage/bucket:Bucket"
+_POLICY = "gcp:monitoring/alertPolicy:AlertPolicy"
 
 TABLE: dict[tuple[str, str], Api | FreeString | ProviderOnly] = {
     # GKE (container.v1)
@@ -129,6 +130,22 @@ TABLE: dict[tuple[str, str], Api | FreeString | ProviderOnly] = {
     (_BUCKET, "storageClass"): FreeString("storage.v1", "Bucket", "storageClass"),
     (_BUCKET, "location"): FreeString("storage.v1", "Bucket", "location"),
     (_BUCKET, "cors[].methods[]"): FreeString("storage.v1", "Bucket", "cors.method"),
+    # Cloud Monitoring (monitoring.v3): alert policies
+    (_POLICY, "combiner"): Api("monitoring.v3", "AlertPolicy", "combiner"),
+    (_POLICY, "severity"): Api("monitoring.v3", "AlertPolicy", "severity"),
+    (_POLICY, "conditions[].conditionThreshold.comparison"):
+        Api("monitoring.v3", "AlertPolicy", "conditions.conditionThreshold.comparison"),
+    (_POLICY, "conditions[].conditionThreshold.aggregations[].perSeriesAligner"):
+        Api("monitoring.v3", "AlertPolicy", "conditions.conditionThreshold.aggregations.perSeriesAligner"),
+    (_POLICY, "conditions[].conditionThreshold.aggregations[].crossSeriesReducer"):
+        Api("monitoring.v3", "AlertPolicy", "conditions.conditionThreshold.aggregations.crossSeriesReducer"),
+    (_POLICY, "conditions[].conditionThreshold.denominatorAggregations[].perSeriesAligner"):
+        Api("monitoring.v3", "AlertPolicy", "conditions.conditionThreshold.denominatorAggregations.perSeriesAligner"),
+    (_POLICY, "conditions[].conditionThreshold.denominatorAggregations[].crossSeriesReducer"):
+        Api("monitoring.v3", "AlertPolicy",
+            "conditions.conditionThreshold.denominatorAggregations.crossSeriesReducer"),
+    ("gcp:monitoring/notificationChannel:NotificationChannel", "type"):
+        FreeString("monitoring.v3", "NotificationChannel", "type"),
     (_BUCKET, "lifecycleRules[].condition.withState"): ProviderOnly(
         "storage/_inputs.py", "with_state", "the provider turns it into the API's condition.isLive"),
 }

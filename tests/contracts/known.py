@@ -39,6 +39,25 @@ DELIBERATE: dict[tuple[str, str, str], str] = {
 }
 
 
+_AZURE = ("azure-production", "azure-staging")
+DELIBERATE.update({
+    **{
+        ("azure-value", stack, "azure-native:monitor:ScheduledQueryRule::criteria.allOf[].operator"):
+            "the scheduledQueryRules API's ConditionOperator is Equals/GreaterThan/... (components/facts/monitoring.py "
+            "monitoring.azure.log_alert_operators); azure-native 3.29.0 annotates the property with the pipeline "
+            "groups API's ConditionOperator (eq, gt, ...), a generator name clash. We send the API's value"
+        for stack in _AZURE
+    },
+    **{
+        ("azure-value", stack, f"azure-native:monitor:DataCollectionRule::{path}"):
+            "Container Insights' stream Microsoft-ContainerInsights-Group-Default "
+            "(monitoring.azure.container_insights); the SDK's Known...Streams lists are extensible and name only "
+            "the Azure Monitor Agent's generic streams"
+        for stack in _AZURE for path in ("dataFlows[].streams[]", "dataSources.extensions[].streams[]")
+    },
+})
+
+
 def known(check: str, stack: str, subject: str) -> bool:
     return (check, stack, subject) in KNOWN or (check, stack, subject) in DELIBERATE
 

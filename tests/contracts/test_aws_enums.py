@@ -43,6 +43,7 @@ _LT = "aws:ec2/launchTemplate:LaunchTemplate"
 _RG = "aws:elasticache/replicationGroup:ReplicationGroup"
 _LF = "aws:lambda/function:Function"
 _TG = "aws:lb/targetGroup:TargetGroup"
+_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 
 # (pulumi type, input path in leaves() notation) -> where the allowed values are published.
 TABLE: dict[tuple[str, str], Botocore | Cfn] = {
@@ -98,6 +99,10 @@ TABLE: dict[tuple[str, str], Botocore | Cfn] = {
     ("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
      "rules[].applyServerSideEncryptionByDefault.sseAlgorithm"): Botocore("s3", "ServerSideEncryption"),
     ("aws:ssm/parameter:Parameter", "type"): Botocore("ssm", "ParameterType"),
+    (_ALARM, "comparisonOperator"): Botocore("cloudwatch", "ComparisonOperator"),
+    (_ALARM, "statistic"): Botocore("cloudwatch", "Statistic"),
+    (_ALARM, "metricQueries[].metric.stat"): Botocore("cloudwatch", "Statistic"),
+    (_ALARM, "treatMissingData"): Cfn("AWS::CloudWatch::Alarm", "TreatMissingData"),
 }
 ROWS = sorted(TABLE)
 

@@ -42,6 +42,15 @@ class Fixtures:
 
 # ----- AWS -----
 
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+SNS_TOPIC = "aws:sns/topic:Topic"
+SNS_SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:acme-alerts-page"
+ALERT_POLICY = "gcp:monitoring/alertPolicy:AlertPolicy"
+CHANNEL = "gcp:monitoring/notificationChannel:NotificationChannel"
+ACTION_GROUP = "azure-native:monitor:ActionGroup"
+METRIC_ALERT = "azure-native:monitor:MetricAlert"
+
 RDS = "aws:rds/instance:Instance"
 RDS_GOOD = {
     "engine": "postgres", "storageEncrypted": True, "kmsKeyId": KEY_ARN, "publiclyAccessible": False,
@@ -892,6 +901,38 @@ MULTI: dict[str, Fixtures] = {
               [R(CHART, CHART_GOOD), R(GKE, GKE_GOOD, name="cluster")],
               [R(CHART, _chart_values(brainstore={"reader": {**ROLE_VALUES, "replicas": 1.0}})),
                R(GKE, {**GKE_GOOD, "resourceLabels": STG}, name="cluster")]],
+    ),
+    "production-alerting": Fixtures(
+        bad=[[R(RDS, RDS_GOOD)],
+             [R(SNS_TOPIC, {"name": "acme-alerts-page", "tags": PROD}, name="topic"),
+              R(ALARM, {"name": "acme-rds-cpu", "alarmActions": [TOPIC_ARN], "tags": PROD}, name="alarm",
+                depends=("topic",))],
+             [R(SNS_TOPIC, {"name": "acme-alerts-page", "tags": PROD}, name="topic"),
+              R(SNS_SUBSCRIPTION, {"topic": TOPIC_ARN, "protocol": "email", "endpoint": "oncall@example.com"},
+                name="sub", depends=("topic",)),
+              R(ALARM, {"name": "acme-rds-cpu", "alarmActions": [], "tags": PROD}, name="alarm")],
+             [R(ALERT_POLICY, {"displayName": "acme: PostgreSQL CPU", "combiner": "OR", "notificationChannels": [],
+                               "userLabels": PROD}, name="policy")],
+             [R(ACTION_GROUP, {"actionGroupName": "acme-alerts-page", "groupShortName": "bt-page",
+                               "emailReceivers": [], "tags": PROD}, name="group"),
+              R(METRIC_ALERT, {"ruleName": "acme-pg-cpu", "actions": [{"actionGroupId": "group"}], "tags": PROD},
+                name="alert", depends=("group",))]],
+        good=[[R(SNS_TOPIC, {"name": "acme-alerts-page", "tags": PROD}, name="topic"),
+               R(SNS_SUBSCRIPTION, {"topic": TOPIC_ARN, "protocol": "email", "endpoint": "oncall@example.com"},
+                 name="sub", depends=("topic",)),
+               R(ALARM, {"name": "acme-rds-cpu", "alarmActions": [TOPIC_ARN], "tags": PROD}, name="alarm",
+                 depends=("topic",))],
+              [R(CHANNEL, {"type": "email", "labels": {"email_address": "oncall@example.com"}, "userLabels": PROD},
+                 name="channel"),
+               R(ALERT_POLICY, {"displayName": "acme: PostgreSQL CPU", "combiner": "OR",
+                                "notificationChannels": ["projects/acme/notificationChannels/1"], "userLabels": PROD},
+                 name="policy", depends=("channel",))],
+              [R(ACTION_GROUP, {"actionGroupName": "acme-alerts-page", "groupShortName": "bt-page",
+                                "emailReceivers": [{"name": "email-0", "emailAddress": "oncall@example.com"}],
+                                "tags": PROD}, name="group"),
+               R(METRIC_ALERT, {"ruleName": "acme-pg-cpu", "actions": [{"actionGroupId": "group"}], "tags": PROD},
+                 name="alert", depends=("group",))],
+              [R(RDS, {**RDS_GOOD, "tags": STG})]],
     ),
     "object-storage-versioning": Fixtures(
         bad=[[R(BUCKET, {"bucket": "acme-brainstore", "tags": PROD}, name="bs")],

@@ -125,19 +125,28 @@ def _rds(args: MockResourceArgs, region: str) -> dict[str, Any]:
 @output("aws:elasticache/replicationGroup:ReplicationGroup")
 def _redis(args: MockResourceArgs, region: str) -> dict[str, Any]:
     group = args.inputs.get("replicationGroupId", args.name)
+    nodes = int(args.inputs.get("numCacheClusters") or 1)
     return {"primaryEndpointAddress": f"master.{group}.abcdef.use1.cache.amazonaws.com",
-            "arn": _arn("elasticache", region, f"replicationgroup:{group}")}
+            "arn": _arn("elasticache", region, f"replicationgroup:{group}"),
+            "memberClusters": [f"{group}-{i:03d}" for i in range(nodes, 0, -1)]}
 
 
 @output("aws:lb/loadBalancer:LoadBalancer")
 def _nlb(args: MockResourceArgs, region: str) -> dict[str, Any]:
     return {"dnsName": f"{args.name}-0123456789.elb.{region}.amazonaws.com",
-            "arn": _arn("elasticloadbalancing", region, f"loadbalancer/net/{args.name}/0123456789abcdef")}
+            "arn": _arn("elasticloadbalancing", region, f"loadbalancer/net/{args.name}/0123456789abcdef"),
+            "arnSuffix": f"net/{args.name}/0123456789abcdef"}
 
 
 @output("aws:lb/targetGroup:TargetGroup")
 def _target_group(args: MockResourceArgs, region: str) -> dict[str, Any]:
-    return {"arn": _arn("elasticloadbalancing", region, f"targetgroup/{args.name}/0123456789abcdef")}
+    return {"arn": _arn("elasticloadbalancing", region, f"targetgroup/{args.name}/0123456789abcdef"),
+            "arnSuffix": f"targetgroup/{args.name}/0123456789abcdef"}
+
+
+@output("aws:sns/topic:Topic")
+def _topic(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    return {"arn": _arn("sns", region, str(args.inputs.get("name", args.name)))}
 
 
 @output("aws:ec2/launchTemplate:LaunchTemplate")

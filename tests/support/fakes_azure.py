@@ -208,3 +208,24 @@ def _named(token: str, key: str) -> None:
 
 for _name_token, _name_key in {**_NAME_INPUTS, **_NAME_INPUTS_WITH_FAKER}.items():
     _named(_name_token, _name_key)
+
+
+@output("azure-native:operationalinsights:Workspace")
+def _workspace(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    return {"id": _arm_id(args, "Microsoft.OperationalInsights/workspaces", "workspaceName"),
+            "customerId": _guid("workspace/" + args.name)}
+
+
+@output("azure-native:monitor:DataCollectionRule")
+def _collection_rule(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    return {"id": _arm_id(args, "Microsoft.Insights/dataCollectionRules", "dataCollectionRuleName")}
+
+
+@output("azure-native:monitor:ActionGroup")
+def _action_group(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    return {"id": _arm_id(args, "Microsoft.Insights/actionGroups", "actionGroupName")}
+
+
+@output("azure-native:cdn:Profile")
+def _front_door_profile(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    return {"id": _arm_id(args, "Microsoft.Cdn/profiles", "profileName")}

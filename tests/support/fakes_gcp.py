@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 from typing import Any
 
 from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs
@@ -135,3 +136,9 @@ if "random:index/randomPassword:RandomPassword" not in fakes._OUTPUTS:
     @output("random:index/randomPassword:RandomPassword")
     def _random_password(args: MockResourceArgs, region: str) -> dict[str, Any]:
         return {"result": f"{GENERATED_PREFIX}{args.name}"}
+
+
+@output("gcp:monitoring/notificationChannel:NotificationChannel")
+def _notification_channel(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    number = int(hashlib.sha256(args.name.encode()).hexdigest()[:12], 16)
+    return {"name": f"projects/{_project(args)}/notificationChannels/{number}"}

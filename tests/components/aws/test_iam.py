@@ -119,6 +119,16 @@ def test_remote_support_is_off_by_default_and_needs_an_external_id(stack: Harnes
     assert h.outputs["remote_support_role_arn"].startswith("arn:aws:iam::")
 
 
+def test_remote_support_ends_on_its_expiry_date():
+    h = build_stack("aws-staging", mutate=both(
+        aws_set(".remote_support.enabled", True), aws_set(".remote_support.braintrust_account_ids", ["872608195481"]),
+        aws_set(".remote_support.external_id", "acme-7c4e1f0a9d31"),
+        aws_set(".remote_support.expires_on", "2026-09-10")))
+    role = next(r for r in h.of_type(ROLE) if "-support-" in r.name)
+    trust = json.loads(unwrap(role.inputs["assumeRolePolicy"]))["Statement"][0]
+    assert trust["Condition"]["DateLessThan"] == {"aws:CurrentTime": "2026-09-10T00:00:00Z"}
+
+
 LAMBDA_MANAGEMENT = {"lambda:TagResource", "lambda:UntagResource", "lambda:UpdateFunctionCode",
                      "lambda:UpdateFunctionConfiguration", "lambda:DeleteFunction", "lambda:PublishVersion",
                      "lambda:InvokeFunction", "lambda:GetFunction", "lambda:GetFunctionConfiguration",

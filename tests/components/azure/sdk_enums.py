@@ -31,6 +31,21 @@ MGMT_UNTYPED: frozenset[tuple[str, str]] = frozenset({
     ("dbforpostgresql", "PostgresMajorVersion"),  # azure-mgmt 3.0.0: Server.version is `str`
 })
 
+# Values the stacks send outside the enum the SDK annotates, each with the documentation that defines it:
+# azure-native's "Known..." lists are extensible and incomplete, and in the monitor module one enum name
+# belongs to two APIs (the generator kept the other API's values). Nothing else is excused.
+OUTSIDE_SDK_ENUM: dict[tuple[str, str, str], str] = {
+    ("azure-native:monitor:DataCollectionRule", "dataFlows.streams", "Microsoft-ContainerInsights-Group-Default"):
+        "Container Insights' stream (components/facts/monitoring.py monitoring.azure.container_insights); the "
+        "SDK's KnownDataFlowStreams lists only the Azure Monitor Agent's generic streams",
+    ("azure-native:monitor:DataCollectionRule", "dataSources.extensions.streams",
+     "Microsoft-ContainerInsights-Group-Default"):
+        "the same stream, declared by the ContainerInsights extension data source",
+    ("azure-native:monitor:ScheduledQueryRule", "criteria.allOf.operator", "GreaterThan"):
+        "the scheduledQueryRules API's ConditionOperator (monitoring.azure.log_alert_operators); azure-native "
+        "3.29.0 annotates it with the pipeline groups API's ConditionOperator (eq, gt, ...)",
+}
+
 _FORWARD = re.compile(r"ForwardRef\('([A-Za-z_][A-Za-z0-9_]*)'\)")
 
 
