@@ -51,6 +51,8 @@ from .monitoring import (
     LOG_RETENTION_DAYS,
     PG_URL_SECRET,
     REDIS_URL_SECRET,
+    LogCollection,
+    LogCollectionArgs,
     LogWorkspace,
     LogWorkspaceArgs,
     Monitoring,
@@ -271,15 +273,18 @@ class AzureDataPlane(pulumi.ComponentResource):
             ), opts=child)
             api_url, public_host, front_door_id = endpoint.api_url, endpoint.host_name, endpoint.profile_id
 
+        watched = MonitoringWatched(
+            postgres_id=database.server_id, redis_id=cache.cluster_id, cluster_id=cluster.cluster_id,
+            key_vault_id=vault.vault_id, front_door_id=front_door_id, namespace=DEFAULT_NAMESPACE)
+        # Logs are collected in every stack; alerts only where there is someone to tell (alerts.enabled).
+        LogCollection(f"{dn}-log-collection", LogCollectionArgs(
+            workspace=logs, watched=watched, depends_on=[workloads]), opts=child)
         targets = Targets.of(cfg)
         monitoring = None
         if targets is not None:
             monitoring = Monitoring(f"{dn}-monitoring", MonitoringArgs(
                 deployment_name=dn, resource_group_name=rg, location=region, tags=tags, targets=targets,
-                workspace=logs, watched=MonitoringWatched(
-                    postgres_id=database.server_id, redis_id=cache.cluster_id, cluster_id=cluster.cluster_id,
-                    key_vault_id=vault.vault_id, front_door_id=front_door_id, namespace=DEFAULT_NAMESPACE),
-                depends_on=[workloads]), opts=child)
+                workspace=logs, watched=watched, depends_on=[workloads]), opts=child)
         support = cfg.remote_support
         if support.enabled:
             assert support.expires_on is not None, "validated: remote support on Azure has an expiry"

@@ -54,7 +54,7 @@ class LogWorkspaceArgs:
 
 class LogWorkspace(pulumi.ComponentResource):
     """`workspace_id` for diagnostic settings and the cluster's monitoring add-on; `collection_rule_id` for the
-    association Monitoring creates once the cluster exists."""
+    association LogCollection creates once the cluster exists."""
 
     workspace_id: pulumi.Output[str]
     customer_id: pulumi.Output[str]  # the workspace GUID queries name (az monitor log-analytics query -w)
@@ -106,6 +106,50 @@ class Watched:
 
 
 @dataclass(frozen=True)
+class LogCollectionArgs:
+    workspace: LogWorkspace
+    watched: Watched
+    depends_on: Sequence[pulumi.Resource] = ()
+
+
+class LogCollection(pulumi.ComponentResource):
+    """What flows into the workspace, whether or not alerts are on: Container Insights from the cluster and
+    the resource logs of PostgreSQL, Key Vault, AKS and Front Door (on-call and remote support read them)."""
+
+    def __init__(self, name: str, args: LogCollectionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("braintrust:azure:LogCollection", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on))
+        azure_native.monitor.DataCollectionRuleAssociation(
+            f"{name}-container-insights", association_name=CI["association"], resource_uri=args.watched.cluster_id,
+            data_collection_rule_id=args.workspace.collection_rule_id,
+            description="Container Insights of the Braintrust cluster", opts=child)
+        self._diagnostics(name, args, child)
+        self.register_outputs({})
+
+    def _diagnostics(self, name: str, args: LogCollectionArgs, child: pulumi.ResourceOptions) -> None:
+        """Resource logs into the workspace (its retention applies): PostgreSQL and Front Door all logs, Key
+        Vault's audit, AKS's admin audit, authentication and autoscaler (kube-audit with every read is costly)."""
+        w = args.watched
+        all_logs, audit = m.DIAGNOSTIC_CATEGORY_GROUPS
+        sources: list[tuple[str, pulumi.Input[str], list[azure_native.monitor.DiagnosticsLogSettingsArgs]]] = [
+            ("postgres", w.postgres_id, [azure_native.monitor.DiagnosticsLogSettingsArgs(
+                category_group=all_logs, enabled=True)]),
+            ("keyvault", w.key_vault_id, [azure_native.monitor.DiagnosticsLogSettingsArgs(
+                category_group=audit, enabled=True)]),
+            ("aks", w.cluster_id, [azure_native.monitor.DiagnosticsLogSettingsArgs(category=category, enabled=True)
+                                   for category in m.AKS_LOG_CATEGORIES]),
+        ]
+        if w.front_door_id is not None:
+            sources.append(("frontdoor", w.front_door_id, [azure_native.monitor.DiagnosticsLogSettingsArgs(
+                category_group=all_logs, enabled=True)]))
+        for source, resource_id, logs in sources:
+            azure_native.monitor.DiagnosticSetting(
+                f"{name}-diagnostics-{source}", name="braintrust-logs", resource_uri=resource_id,
+                workspace_id=args.workspace.workspace_id, logs=logs, opts=child)
+
+
+
+@dataclass(frozen=True)
 class MonitoringArgs:
     deployment_name: str
     resource_group_name: pulumi.Input[str]
@@ -136,11 +180,6 @@ class Monitoring(pulumi.ComponentResource):
         super().__init__("braintrust:azure:Monitoring", name, None, opts)
         w, targets, dn = args.watched, args.targets, args.deployment_name
         child = pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on))
-        azure_native.monitor.DataCollectionRuleAssociation(
-            f"{name}-container-insights", association_name=CI["association"], resource_uri=w.cluster_id,
-            data_collection_rule_id=args.workspace.collection_rule_id,
-            description="Container Insights of the Braintrust cluster", opts=child)
-        self._diagnostics(name, args, child)
         self.action_groups = {}
         for route in targets.routes():
             receivers = targets.receivers(route)
@@ -170,27 +209,6 @@ class Monitoring(pulumi.ComponentResource):
                 self._metric_alert(name, args, rule, group_id, child)
             self.rules[rule.key] = f"{dn}-{rule.key}"
         self.register_outputs({"action_groups": self.action_groups, "rules": sorted(self.rules)})
-
-    def _diagnostics(self, name: str, args: MonitoringArgs, child: pulumi.ResourceOptions) -> None:
-        """Resource logs into the workspace (its retention applies): PostgreSQL and Front Door all logs, Key
-        Vault's audit, AKS's admin audit, authentication and autoscaler (kube-audit with every read is costly)."""
-        w = args.watched
-        all_logs, audit = m.DIAGNOSTIC_CATEGORY_GROUPS
-        sources: list[tuple[str, pulumi.Input[str], list[azure_native.monitor.DiagnosticsLogSettingsArgs]]] = [
-            ("postgres", w.postgres_id, [azure_native.monitor.DiagnosticsLogSettingsArgs(
-                category_group=all_logs, enabled=True)]),
-            ("keyvault", w.key_vault_id, [azure_native.monitor.DiagnosticsLogSettingsArgs(
-                category_group=audit, enabled=True)]),
-            ("aks", w.cluster_id, [azure_native.monitor.DiagnosticsLogSettingsArgs(category=category, enabled=True)
-                                   for category in m.AKS_LOG_CATEGORIES]),
-        ]
-        if w.front_door_id is not None:
-            sources.append(("frontdoor", w.front_door_id, [azure_native.monitor.DiagnosticsLogSettingsArgs(
-                category_group=all_logs, enabled=True)]))
-        for source, resource_id, logs in sources:
-            azure_native.monitor.DiagnosticSetting(
-                f"{name}-diagnostics-{source}", name="braintrust-logs", resource_uri=resource_id,
-                workspace_id=args.workspace.workspace_id, logs=logs, opts=child)
 
     def _metric_alert(self, name: str, args: MonitoringArgs, rule: AzureRule, group_id: pulumi.Input[str],
                       child: pulumi.ResourceOptions) -> None:

@@ -137,7 +137,11 @@ def test_container_insights_feeds_the_log_alerts(stack: Harness):
 def test_staging_may_opt_out():
     h = build_stack("azure-staging", mutate=_set("alerts", {"enabled": False}))
     assert not h.of_type(METRIC_ALERT) and not h.of_type(LOG_ALERT) and not h.of_type(ACTION_GROUP)
-    assert h.of_type("azure-native:operationalinsights:Workspace")  # logs are kept either way
+    # Logs are collected either way: on-call and remote support read the workspace without alerts too.
+    assert h.of_type("azure-native:operationalinsights:Workspace")
+    assert h.one("azure-native:monitor:DataCollectionRuleAssociation")
+    sources = {d.name.rsplit("-", 1)[1] for d in h.of_type("azure-native:monitor:DiagnosticSetting")}
+    assert sources >= {"postgres", "keyvault", "aks"}
 
 
 def test_remote_support_is_read_only_and_its_storage_grant_expires_in_azure():
