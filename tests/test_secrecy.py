@@ -26,7 +26,7 @@ from components.config import SECRET_CAPABLE, ConfigError, StackFile, parse_conf
 from policy.offline import check, recorded
 from tests.support.fakes_aws import GENERATED_PREFIX
 from tests.support.harness import Harness, new_harness, reset_runtime, run, unwrap
-from tests.support.stacks import FIXED_TODAY, STAND_INS, build_stack, stack_file, stack_names
+from tests.support.stacks import FIXED_TODAY, STAND_INS, build_stack, stack_config, stack_file, stack_names
 
 MAIN = str(Path(__file__).resolve().parents[1] / "__main__.py")
 SECRET_TAG = "zq9-cost-code-7731"
@@ -44,9 +44,18 @@ SUPPORT_UNTIL = (FIXED_TODAY + dt.timedelta(days=10)).isoformat()
 def _secret_values(stack: str) -> dict[str, list[str]]:
     """Per secret key, the distinctive values the build puts under it."""
     keys = {"tags": [SECRET_TAG], "alerts": [ALERT_EMAIL, *([PAGER_WEBHOOK] if "production" in stack else [])]}
-    keys["remote_support"] = {"aws": [EXTERNAL_ID, SUPPORT_ACCOUNT], "gcp": [GCP_SUPPORT],
-                              "azure": [AZURE_SUPPORT]}[stack.split("-", maxsplit=1)[0]]
+    # Not on GCP: an IAM binding's id names its member, so config validation refuses it as a secret there
+    # (test_gcp_refuses_remote_support_as_a_secret).
+    support = {"aws": [EXTERNAL_ID, SUPPORT_ACCOUNT], "azure": [AZURE_SUPPORT]}.get(stack.split("-", maxsplit=1)[0])
+    if support:
+        keys["remote_support"] = support
     return keys
+
+
+def test_gcp_refuses_remote_support_as_a_secret():
+    with pytest.raises(ConfigError) as caught:
+        stack_config("gcp-staging", mutate=_mutate("gcp-staging"), secret_keys={"remote_support"})
+    assert caught.value.paths == ["remote_support"] and "ids in plaintext" in str(caught.value)
 
 
 def _mutate(stack: str) -> Callable[[dict[str, Any]], None]:

@@ -248,7 +248,7 @@ class AwsDataPlane(pulumi.ComponentResource):
             "session_manager_access": section.brainstore.session_manager_access,
             "alert_topic_arns": monitoring.topic_arns if monitoring is not None else {},
         }
-        if cfg.remote_support.enabled:
+        if cfg.remote_support_active:
             assert cfg.remote_support.external_id is not None  # guaranteed by RemoteSupportConfig
             support = RemoteSupport(f"{name}-support", RemoteSupportArgs(
                 deployment=d, braintrust_account_ids=cfg.remote_support.braintrust_account_ids,

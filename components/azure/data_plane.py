@@ -286,7 +286,7 @@ class AzureDataPlane(pulumi.ComponentResource):
                 deployment_name=dn, resource_group_name=rg, location=region, tags=tags, targets=targets,
                 workspace=logs, watched=watched, depends_on=[workloads]), opts=child)
         support = cfg.remote_support
-        if support.enabled:
+        if cfg.remote_support_active:
             assert support.expires_on is not None, "validated: remote support on Azure has an expiry"
             RemoteSupport(f"{dn}-support", RemoteSupportArgs(
                 subscription_id=subscription, principal_ids=[str(p) for p in support.azure_principal_ids],
@@ -325,7 +325,7 @@ class AzureDataPlane(pulumi.ComponentResource):
             "log_analytics_workspace": logs.customer_id,
             "alert_action_groups": monitoring.action_groups if monitoring is not None else {},
         }
-        if support.enabled:
+        if cfg.remote_support_active:
             self.outputs["remote_support_expires_on"] = str(support.expires_on)
         if public_host is not None:
             self.outputs["api_public_host"] = public_host

@@ -10,9 +10,9 @@ deployment only:
 Time bound, without PIM: Azure evaluates role-assignment conditions only for Blob and Queue data actions, so
 the storage grant carries ``@Environment[UtcNow] DateTimeLessThan <expires_on>`` and Azure itself stops
 honouring it on that date. The other four roles cannot carry a condition; they are bounded by configuration:
-``remote_support.expires_on`` is required, at most 30 days ahead, and once it has passed every `pulumi up`
-refuses the stack until the grant is removed (``enabled: false``) or renewed on purpose. Between the date and
-that `pulumi up` those four read-only grants remain (docs/azure.md, residual risks).
+``remote_support.expires_on`` is required, at most 30 days ahead, and once it has passed the next `pulumi up`
+removes them (``DataPlaneConfig.remote_support_active``; a warning says so). Between the date and that
+`pulumi up` those four read-only grants remain (docs/azure.md, residual risks).
 """
 
 from __future__ import annotations

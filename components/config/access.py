@@ -208,11 +208,10 @@ def remote_support_problems(support: RemoteSupportConfig, cloud: str, today: dt.
     if cloud != "aws" and support.expires_on is None:
         out.append(("remote_support.expires_on", f"is required on {shown[cloud]}: remote support is time-bounded "
                     f"(a date at most {MAX_SUPPORT_DAYS} days ahead)"))
-    if support.expires_on is not None:
-        if support.expires_on <= today:
-            out.append(("remote_support.expires_on", f"{support.expires_on} has passed: the access has ended; set "
-                        "remote_support.enabled: false (removes the grants) or a new date to renew it"))
-        elif (support.expires_on - today).days > MAX_SUPPORT_DAYS:
-            out.append(("remote_support.expires_on", f"is more than {MAX_SUPPORT_DAYS} days ahead "
-                        f"(given: {support.expires_on}); renew it when it ends instead"))
+    # A date that has passed is not an error: the access has ended and the next update removes the grants
+    # (DataPlaneConfig.remote_support_active; warnings() says so). Refusing would block the next deploy,
+    # an incident's hot fix included, and leave the grants in place.
+    if support.expires_on is not None and (support.expires_on - today).days > MAX_SUPPORT_DAYS:
+        out.append(("remote_support.expires_on", f"is more than {MAX_SUPPORT_DAYS} days ahead "
+                    f"(given: {support.expires_on}); renew it when it ends instead"))
     return out

@@ -59,7 +59,8 @@ SECRET_CAPABLE: dict[str, str] = {
     "alerts": "the pager webhook URL and the alert email addresses are secret inputs of every notification "
               "resource (SNS subscriptions, notification channels, action groups)",
     "brainstore_license_key": "stored only in the cloud's secret store (and the chart's Kubernetes Secret)",
-    "remote_support": "the support role's trust policy (trusted account ids, ExternalId) is a secret input",
+    "remote_support": "AWS: the support role's trust policy (account ids, ExternalId) is a secret input; Azure: the "
+                      "principal ids; not on GCP (an IAM binding's id names its member)",
     "tags": "tag and label values are secret inputs everywhere, provider default tags included (keys stay "
             "visible; secret values are not copied into Kubernetes labels)",
 }
@@ -187,9 +188,10 @@ def parse_engine_config(config: Mapping[str, Any], secret_full_keys: Iterable[st
                         secret_keys=stored_secret, provider_config=provider_keys(config))
 
 
-def validate_model(values: Mapping[str, Any], secret_keys: frozenset[str] = frozenset()) -> DataPlaneConfig:
+def validate_model(values: Mapping[str, Any], secret_keys: frozenset[str] = frozenset(),
+                   today: dt.date | None = None) -> DataPlaneConfig:
     """The model (raises ValidationError); ``StrictModel`` refuses the coercions that change meaning."""
-    return DataPlaneConfig.model_validate(values, context={"secret_keys": secret_keys})
+    return DataPlaneConfig.model_validate(values, context={"secret_keys": secret_keys, "today": today})
 
 
 def _from_validation_error(error: ValidationError, secret_keys: frozenset[str] = frozenset()) -> list[Problem]:
@@ -243,7 +245,7 @@ def parse_config(
     problems += _secret_key_problems(secret_keys)
     hidden = _secret_strings(raw, secret_keys | set(SECRET_KEYS))
     try:
-        cfg = validate_model(values, secret_keys)
+        cfg = validate_model(values, secret_keys, today)
     except ValidationError as error:
         field_problems = _from_validation_error(error, secret_keys)
         more = _cross_field_best_effort(values, field_problems, today)
@@ -309,7 +311,7 @@ def _cross_field_best_effort(values: Mapping[str, Any], found: list[Problem], to
     for path in broken:
         _remove(rest, path)
     try:
-        partial = validate_model(rest)
+        partial = validate_model(rest, today=today)
     except ValidationError:
         return []
 

@@ -14,6 +14,7 @@ from functools import cached_property
 from pydantic import Field, PrivateAttr, ValidationInfo, model_validator
 
 from components import naming
+from components.facts import gcp as gcp_facts
 from components.facts import regions
 from components.sizing import conformance, presets
 from components.sizing.model import Sizing
@@ -149,11 +150,24 @@ class DataPlaneConfig(StrictModel):
     # Top-level keys the stack stores as Pulumi secrets (parse_config passes them as validation context);
     # components keep every value under them a secret (components/tags.py, components/aws/remote_support.py).
     _secret_keys: frozenset[str] = PrivateAttr(default_factory=frozenset)
+    # The day the configuration was validated for (parse_config's `today`): time-bounded settings end by it.
+    _today: dt.date | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
-    def _remember_secret_keys(self, info: ValidationInfo) -> DataPlaneConfig:
-        self._secret_keys = frozenset((info.context or {}).get("secret_keys", ()))
+    def _remember_context(self, info: ValidationInfo) -> DataPlaneConfig:
+        context = info.context or {}
+        self._secret_keys = frozenset(context.get("secret_keys", ()))
+        self._today = context.get("today")
         return self
+
+    @property
+    def remote_support_active(self) -> bool:
+        """Remote support is on and its expiry (remote_support.expires_on, 00:00 UTC) has not come: after it,
+        the next update removes the grants (a warning says so) instead of refusing to run."""
+        support = self.remote_support
+        if not support.enabled:
+            return False
+        return support.expires_on is None or self._today is None or support.expires_on > self._today
 
     @property
     def secret_keys(self) -> frozenset[str]:
@@ -332,6 +346,10 @@ def _cloud_problems(cfg: DataPlaneConfig) -> list[Problem]:
     found: list[tuple[str, str]] = []
     if cfg.cloud is Cloud.AWS:
         found += lambda_env.problems(cfg)
+    if cfg.cloud is Cloud.GCP and cfg.remote_support.enabled and cfg.is_secret("remote_support") \
+            and gcp_facts.IAM_MEMBER_ID_NAMES_MEMBER:
+        found.append(("remote_support", "cannot stay secret on GCP: each IAM binding's id names its member and "
+                      "Pulumi stores ids in plaintext; set it without --secret (principals are not credentials)"))
     if cfg.cloud is Cloud.AWS and cfg.ingress.private_only:
         found.append(("ingress.private_only", "is not available on AWS: the API is served by CloudFront; "
                       "restrict it with ingress.waf_acl"))
@@ -415,6 +433,10 @@ def warnings(cfg: DataPlaneConfig, today: dt.date) -> list[str]:
     if state in ("stale", "expired") and message:
         out.append(message)
     out += production.danger_warnings(cfg)
+    support = cfg.remote_support
+    if support.enabled and support.expires_on is not None and support.expires_on <= today:
+        out.append(f"remote_support.expires_on ({support.expires_on}) has passed: this update removes the remote "
+                   "support grants; set remote_support.enabled: false, or a new date to renew them")
     if cfg.production and not conformance.prefers_arm(cfg.cloud, cfg.size, cfg.sizing):
         out.append("Brainstore readers are not on ARM; the seed recommends ARM for production")
     if not cfg.telemetry.enabled:

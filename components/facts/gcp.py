@@ -43,3 +43,13 @@ GKE_LOCAL_SSD_EPHEMERAL_PATHS: tuple[str, ...] = register(
     "gcp.gke.local_ssd_ephemeral_paths", ("/var/lib/kubelet", "/var/log/pods", "/var/lib/containerd"),
     "https://cloud.google.com/kubernetes-engine/docs/concepts/local-ssd", Check.DOCS,
 )
+
+
+# The id of a non-authoritative IAM binding names its member; Pulumi keeps resource ids in plaintext in the
+# state, whatever the inputs' secrecy, so a principal cannot stay secret in an IAMMember.
+IAM_MEMBER_ID_NAMES_MEMBER: bool = register(
+    "gcp.iam_member.id_names_member", True,
+    "https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/google_project_iam#import",
+    Check.DOCS,
+    note="import ids of google_project_iam_member are '<project> <role> <member>' (plus the condition title)",
+)

@@ -197,10 +197,10 @@ class GcpDataPlane(pulumi.ComponentResource):
                 # The API first; alert policies on a metric type GKE has not published yet are accepted.
                 after=apis, opts=child)
         support = cfg.remote_support
-        if support.enabled:
+        if cfg.remote_support_active:
             assert support.expires_on is not None, "validated: remote support on GCP has an expiry"
             RemoteSupport(f"{dn}-support", project_id=project, members=support.gcp_members,
-                          expires_on=support.expires_on, secret=cfg.is_secret("remote_support"), opts=child)
+                          expires_on=support.expires_on, opts=child)
 
         location = cluster.location
         self.outputs = {
@@ -235,7 +235,7 @@ class GcpDataPlane(pulumi.ComponentResource):
             "redis_tls_proxy": cache.tls,
             "alert_channels": monitoring.channels if monitoring is not None else {},
         }
-        if support.enabled:
+        if cfg.remote_support_active:
             self.outputs["remote_support_expires_on"] = str(support.expires_on)
         self.register_outputs(self.outputs)
 

@@ -5,7 +5,8 @@ Each configured principal gets three read-only roles on the project, every bindi
 itself (no job, no second deployment). Read-only means logs, metrics and alert state, and GKE objects without
 Secret contents; no shell into pods, no data in the buckets, no database access (an operator can share a
 session when they choose to). The bindings are non-authoritative (``IAMMember``): nothing else on the project
-changes. When ``remote_support`` is stored as a secret, the principals stay secrets.
+changes. ``remote_support`` cannot be stored as a secret on GCP: a binding's id names its member, and ids are
+plaintext in the state (config validation refuses it; components/facts/gcp.py).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def expiry_expression(expires_on: dt.date) -> str:
 
 
 class RemoteSupport(pulumi.ComponentResource):
-    def __init__(self, name: str, *, project_id: str, members: Sequence[str], expires_on: dt.date, secret: bool,
+    def __init__(self, name: str, *, project_id: str, members: Sequence[str], expires_on: dt.date,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("braintrust:gcp:RemoteSupport", name, None, opts)
         condition = gcp.projects.IAMMemberConditionArgs(
@@ -38,6 +39,6 @@ class RemoteSupport(pulumi.ComponentResource):
             for role in SUPPORT_ROLES:
                 gcp.projects.IAMMember(
                     f"{name}-{i}-{role.rsplit('/', 1)[1].replace('.', '-')}", project=project_id, role=role,
-                    member=pulumi.Output.secret(member) if secret else member, condition=condition,
+                    member=member, condition=condition,
                     opts=pulumi.ResourceOptions(parent=self))
         self.register_outputs({"expires_on": expires_on.isoformat(), "roles": list(SUPPORT_ROLES)})

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from components.config import ConfigError, StackFile
+from components.config import ConfigError, StackFile, warnings
+from tests.support.harness import reset_runtime
 from tests.support.stacks import FIXED_TODAY, STAND_INS, stack_config, stack_file
 
 WEBHOOK = "https://events.pagerduty.example/integration/zq9-cfg-3318/enqueue"
@@ -80,11 +81,32 @@ def test_remote_support_is_bounded_in_time(stack: str):
 
     ok = stack_config(stack, mutate=support(FIXED_TODAY + dt.timedelta(days=30)))
     assert ok.remote_support.expires_on == FIXED_TODAY + dt.timedelta(days=30)
-    past = _error(stack, support(FIXED_TODAY))
-    assert past.paths == ["remote_support.expires_on"] and "has passed" in str(past)
+    assert ok.remote_support_active
+    # Past its date the access has ended: not an error (that would block the next deploy and leave the grants);
+    # the update removes the grants and says so.
+    past = stack_config(stack, mutate=support(FIXED_TODAY))
+    assert past.remote_support.enabled and not past.remote_support_active
+    assert any("has passed: this update removes the remote support grants" in w
+               for w in warnings(past, FIXED_TODAY))
     far = _error(stack, support(FIXED_TODAY + dt.timedelta(days=31)))
     assert far.paths == ["remote_support.expires_on"] and "more than 30 days" in str(far)
     if stack == "aws-staging":
         assert stack_config(stack, mutate=support(None)).remote_support.expires_on is None  # optional on AWS
     else:
         assert "is required on" in str(_error(stack, support(None)))
+
+
+@pytest.mark.parametrize("stack", sorted(SUPPORT))
+def test_expired_remote_support_builds_no_grants(stack: str):
+    """The day after expires_on the stack still deploys, and the support grants are gone from it."""
+    from tests.support.stacks import build_config
+
+    def support(expires: dt.date) -> Any:
+        return _with("remote_support", {"enabled": True, "expires_on": expires.isoformat(), **SUPPORT[stack]})
+
+    live = build_config(stack_config(stack, mutate=support(FIXED_TODAY + dt.timedelta(days=1))), stack=stack)
+    reset_runtime()
+    ended = build_config(stack_config(stack, mutate=support(FIXED_TODAY)), stack=stack)
+    granted = {r.name for r in live.resources if "support" in r.name}
+    assert granted, "the live support should build grants"
+    assert not {r.name for r in ended.resources if "support" in r.name}
