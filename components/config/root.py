@@ -20,7 +20,7 @@ from components.sizing.model import Sizing
 
 from . import arns, capacity, ignored, lambda_env, names, networks, production, workloads
 from .access import ControlPlaneConfig, IngressConfig, OrgConfig, RemoteSupportConfig, TelemetryConfig
-from .aws import SUPPORTED_REGIONS, AwsConfig
+from .aws import SUPPORTED_REGIONS, AwsConfig, ecs_problems
 from .azure import AzureConfig
 from .azure import ingress_problems as azure_ingress_problems
 from .azure import postgres_autogrow_problems as azure_postgres_autogrow_problems
@@ -152,6 +152,7 @@ class DataPlaneConfig(StrictModel):
 
     @cached_property
     def sizing(self) -> Sizing:
+        ecs = self.aws_section.api if self.cloud is Cloud.AWS else None
         return resolve(
             presets.preset(self.cloud, self.size),
             api=self.api,
@@ -159,6 +160,7 @@ class DataPlaneConfig(StrictModel):
             redis=self.redis,
             brainstore=self.brainstore,
             node_pools=self.node_pools,
+            ecs_api=(ecs.services, ecs.node_memory_percent) if ecs is not None and ecs.ecs_built else None,
         )
 
     @property
@@ -309,6 +311,7 @@ def _cloud_problems(cfg: DataPlaneConfig) -> list[Problem]:
     found: list[tuple[str, str]] = []
     if cfg.cloud is Cloud.AWS:
         found += lambda_env.problems(cfg)
+        found += ecs_problems(cfg)
     if cfg.cloud is Cloud.AWS and cfg.ingress.private_only:
         found.append(("ingress.private_only", "is not available on AWS: the API is served by CloudFront; "
                       "restrict it with ingress.waf_acl"))
