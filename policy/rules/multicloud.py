@@ -49,6 +49,7 @@ TAGGABLE: tuple[str, ...] = (
     "aws:cloudwatch/logGroup:LogGroup", "aws:cloudwatch/metricAlarm:MetricAlarm",
     "aws:cloudwatch/eventRule:EventRule", "aws:secretsmanager/secret:Secret", "aws:autoscaling/group:Group",
     "aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup", "aws:lb/listener:Listener",
+    "aws:lb/listenerRule:ListenerRule", "aws:appautoscaling/target:Target", "aws:cloudfront/vpcOrigin:VpcOrigin",
     "aws:iam/role:Role", "aws:iam/policy:Policy", "aws:iam/instanceProfile:InstanceProfile",
     "aws:cloudfront/distribution:Distribution", "aws:apigateway/restApi:RestApi", "aws:apigateway/stage:Stage",
     "aws:ssm/parameter:Parameter", "aws:sns/topic:Topic", "aws:sqs/queue:Queue", "aws:ecs/cluster:Cluster",
