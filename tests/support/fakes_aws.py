@@ -180,7 +180,11 @@ def _ecs_service(args: MockResourceArgs, region: str) -> dict[str, Any]:
 
 @output("aws:appautoscaling/policy:Policy")
 def _scaling_policy(args: MockResourceArgs, region: str) -> dict[str, Any]:
-    return {"arn": _arn("autoscaling", region, f"scalingPolicy:{_hex(args.name, 8)}:policyName/{args.name}")}
+    # AWS's shape (application-autoscaling's PutScalingPolicy example): policy id, scalable resource, name.
+    name = args.inputs.get("name") or args.name
+    policy_id = f"{_hex(args.name, 8)}-0000-4000-8000-000000000000"
+    return {"arn": _arn("autoscaling", region, f"scalingPolicy:{policy_id}:resource/{args.inputs.get('resourceId')}"
+                                                f":policyName/{name}")}
 
 
 @output("aws:cloudfront/vpcOrigin:VpcOrigin")
