@@ -266,7 +266,7 @@ class EcsApi(pulumi.ComponentResource):
         d = a.deployment
         child = pulumi.ResourceOptions(parent=self)
         port = HTTPS_PORT if self.https else HTTP_PORT
-        alb_sg = security_group(f"{name}-alb", d, a.vpc_id, "Braintrust API ALB (CloudFront VPC origin)", self)
+        alb_sg = security_group(f"{name}-alb-sg", d, a.vpc_id, "Braintrust API ALB (CloudFront VPC origin)", self)
         prefix_list = aws.ec2.get_managed_prefix_list_output(
             name=aws_facts.CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST, opts=pulumi.InvokeOutputOptions(parent=self))
         cloudfront_rule = aws.vpc.SecurityGroupIngressRule(
