@@ -505,12 +505,12 @@ class AwsConfig(StrictModel):
 def fargate_size_problem(cpu: float, memory_gib: float) -> tuple[str, str] | None:
     """(field, message) when Fargate refuses a task of ``cpu`` vCPU and ``memory_gib`` GiB, else None."""
     sizes = aws_facts.FARGATE_CPU_MEMORY_MIB
-    units = cpu * aws_facts.FARGATE_CPU_UNITS_PER_VCPU
+    units = float(cpu) * aws_facts.FARGATE_CPU_UNITS_PER_VCPU
     vcpus = ", ".join(f"{u / aws_facts.FARGATE_CPU_UNITS_PER_VCPU:g}" for u in sizes)
     if not units.is_integer() or int(units) not in sizes:
         return "cpu", f"{cpu:g} vCPU is not a Fargate task size; one of {vcpus}"
     memory: tuple[int, ...] = tuple(sizes[int(units)])
-    mib = memory_gib * 1024
+    mib = float(memory_gib) * 1024
     if not mib.is_integer() or int(mib) not in memory:
         low, high = memory[0] / 1024, memory[-1] / 1024
         step = (memory[1] - memory[0]) / 1024 if len(memory) > 1 else 0

@@ -341,8 +341,10 @@ def test_event_loop_delay_alarms_drive_step_scaling_as_upstream(stack: str, shap
         assert a["dimensions"] == {"DeploymentName": dn, "ServiceName": service.name}
         assert a["threshold"] == service.delay_steps[0][0] and a["treatMissingData"] == "notBreaching"
         step = steps[f"{dn}-{service.name}-event-loop-delay-step"]
+        policy_id = f"{_hex(step.name, 8)}-0000-4000-8000-000000000000"
         assert a["alarmActions"] == [
-            f"arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:{_hex(step.name, 8)}:policyName/{step.name}"]
+            f"arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:{policy_id}:"
+            f"resource/service/{dn}/{dn}-{service.name}:policyName/{dn}-{service.name}-event-loop-delay-step"]
         adjustments = step.inputs["stepScalingPolicyConfiguration"]["stepAdjustments"]
         assert [(s["metricIntervalLowerBound"], s.get("metricIntervalUpperBound"), s["scalingAdjustment"])
                 for s in adjustments] == [(str(lo), None if up is None else str(up), pct)
