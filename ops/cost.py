@@ -251,6 +251,16 @@ def _aws(p: _Pricer, cfg: DataPlaneConfig, size: Size, sizing: Sizing, as_config
     # APIHandler and AIProxy run on arm64 (components/aws/functions.py); the sheet has no arm64 price.
     p.fixed_unpriced("api", f"Lambda provisioned concurrency {concurrency} x ({gb:g} GB: APIHandler + AIProxy, "
                             "arm64)", concurrency)
+    # The ECS API (when built) runs at least its autoscaling floors around the clock, beside the Lambdas.
+    preset_ecs = presets.preset(cfg.cloud, size).ecs_api
+    ecs = sizing.ecs_api if as_configured else preset_ecs
+    if section.api.ecs_built and ecs is not None:
+        floors = ecs.services().values()
+        tasks = sum(s.min_tasks for s in floors)
+        vcpu, gib = sum(s.min_tasks * s.cpu for s in floors), sum(s.min_tasks * s.memory_gib for s in floors)
+        p.fixed_unpriced("api", f"ECS Fargate API: {tasks} tasks at the autoscaling floors ({vcpu:g} vCPU, "
+                                f"{gib:g} GiB, arm64)", tasks)
+        p.fixed_unpriced("api", "1 internal Application Load Balancer (ECS API): hourly fee and LCUs")
 
 
 _CUSTOM_SQL = re.compile(r"^db-custom-(\d+)-(\d+)$")

@@ -84,6 +84,14 @@ def _aws_release_pointer(url: str) -> str:
     return f"lambda/{function}/versions/{PLACEHOLDER_MARK}.zip"
 
 
+def _aws_prefix_list(cfg: DataPlaneConfig, args: Mapping[str, Any]) -> dict[str, Any]:
+    """A managed prefix list by name (the ECS API's ALB admits CloudFront's): its id is regional, AWS's own."""
+    name = str(args.get("name") or "")
+    return {"id": f"pl-{PLACEHOLDER_MARK}", "name": name, "addressFamily": "IPv4", "entries": [],
+            "arn": f"arn:aws:ec2:{cfg.region}:aws:prefix-list/pl-{PLACEHOLDER_MARK}", "maxEntries": 0,
+            "ownerId": "AWS", "version": 0, "tags": {}}
+
+
 def _gcp_project_id(cfg: DataPlaneConfig) -> str:
     return cfg.gcp.project_id if cfg.gcp else "offline-plan"
 
@@ -117,6 +125,7 @@ INVOKE_ANSWERS: dict[str, Answer] = {
     "aws:index/getCallerIdentity:getCallerIdentity": _aws_caller,
     "aws:index/getRegion:getRegion": _aws_region,
     "aws:index/getPartition:getPartition": _aws_partition,
+    "aws:ec2/getManagedPrefixList:getManagedPrefixList": _aws_prefix_list,
     "gcp:organizations/getClientConfig:getClientConfig": _gcp_client,
     "gcp:organizations/getProject:getProject": _gcp_project,
     "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": _gcs_service_agent,

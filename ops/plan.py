@@ -137,6 +137,12 @@ def _sizing_lines(cfg: DataPlaneConfig) -> list[str]:
     if s.api:
         lines.append(f"api        {s.api.replicas} x {s.api.cpu:g} vCPU / {s.api.memory_gib:g} GiB "
                      f"(NODE_MEMORY_PERCENT={s.api.node_memory_percent})")
+    if s.ecs_api:
+        runtime = cfg.aws_section.api.runtime
+        tasks = "; ".join(f"{key} {svc.min_tasks}-{svc.max_tasks} x {svc.cpu:g} vCPU / {svc.memory_gib:g} GiB"
+                          for key, svc in s.ecs_api.services().items())
+        lines.append(f"api (ECS)  {tasks} (NODE_MEMORY_PERCENT={s.ecs_api.node_memory_percent}; "
+                     f"{'serving' if runtime == 'ecs' else 'warm, Lambda serving'})")
     for label, pool in (("system pool", s.system_pool), ("services pool", s.services_pool)):
         if pool:
             lines.append(f"{label:<13} {pool.sku} {pool.min_count}-{pool.max_count} nodes")

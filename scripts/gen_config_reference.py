@@ -107,7 +107,7 @@ def render() -> str:
 
 def render_presets() -> str:
     lines = [
-        "| stack | PostgreSQL | Redis | Brainstore | API (Kubernetes) | node pools |",
+        "| stack | PostgreSQL | Redis | Brainstore | API | node pools |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for (cloud, size), p in PRESETS.items():
@@ -120,6 +120,9 @@ def render_presets() -> str:
         redis = f"{p.redis.sku}" + (f" {p.redis.memory_gib:g} GiB" if p.redis.memory_gib else "")
         redis += f", v{p.redis.version}" + (", HA" if p.redis.high_availability else "")
         api = (f"{p.api.replicas} x {p.api.cpu:g} vCPU / {p.api.memory_gib:g} GiB" if p.api else "Lambda")
+        if p.ecs_api:  # AWS: built with aws.api.ecs_warm / runtime: ecs
+            tasks = ", ".join(f"{key} {s.min_tasks}-{s.max_tasks}" for key, s in p.ecs_api.services().items())
+            api += (f"; on ECS: {tasks} tasks of {p.ecs_api.api.cpu:g} vCPU / {p.ecs_api.api.memory_gib:g} GiB")
         pools = ", ".join(f"{label} {pool.sku} ({pool.min_count}-{pool.max_count})"
                           for label, pool in (("system", p.system_pool), ("services", p.services_pool)) if pool)
         lines.append(f"| {cloud.value}-{size.value} | {postgres} | {redis} | {brainstore} | {api} | {pools or '-'} |")

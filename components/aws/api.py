@@ -53,6 +53,34 @@ class BrainstoreUrls:
     fast_reader: pulumi.Input[str] | None = None
 
 
+def quarantine_settings(q: Quarantine | None) -> dict[str, pulumi.Input[str]]:
+    """Where the API creates user functions; without a quarantine every variable is empty, as upstream sets
+    them (lambda-apihandler.tf:41-47, api-ecs/locals.tf:52-59)."""
+    names = ("QUARANTINE_INVOKE_ROLE", "QUARANTINE_FUNCTION_ROLE", "QUARANTINE_PRIVATE_SUBNET_1_ID",
+             "QUARANTINE_PRIVATE_SUBNET_2_ID", "QUARANTINE_PRIVATE_SUBNET_3_ID",
+             "QUARANTINE_PUB_PRIVATE_VPC_DEFAULT_SECURITY_GROUP", "QUARANTINE_PUB_PRIVATE_VPC_ID")
+    if q is None:
+        return dict.fromkeys(names, "")
+    # The runtime reads exactly three subnet variables; the configuration guarantees three subnets.
+    subnets = q.subnet_ids
+    if len(subnets) != aws_facts.QUARANTINE_SUBNET_COUNT:
+        raise ValueError(f"the quarantine needs {aws_facts.QUARANTINE_SUBNET_COUNT} subnets, got {len(subnets)}")
+    values = (q.invoke_role_arn, q.function_role_arn, *subnets, q.security_group_id, q.vpc_id)
+    return dict(zip(names, values, strict=True))
+
+
+def data_plane_flags(wal_footer_version: str | None, skip_pg_for_brainstore_objects: str | None) -> dict[str, str]:
+    """The data plane 2.0 settings of the API, as upstream derives them."""
+    env: dict[str, str] = {}
+    if wal_footer_version:
+        env["BRAINSTORE_WAL_FOOTER_VERSION"] = wal_footer_version
+    if skip_pg_for_brainstore_objects:
+        env["SKIP_PG_FOR_BRAINSTORE_OBJECTS"] = skip_pg_for_brainstore_objects
+    if wal_footer_version or skip_pg_for_brainstore_objects:
+        env["BRAINSTORE_WAL_USE_EFFICIENT_FORMAT"] = "true"
+    return env
+
+
 @dataclass(frozen=True)
 class ApiArgs:
     deployment: Deployment
@@ -100,14 +128,21 @@ class ApiArgs:
     brainstore_etl_batch_size: int | None = None
     url_security_env: dict[str, str] = field(default_factory=dict)  # UrlSecurityConfig.env_vars()
     fetch_pointer: release.Fetch | None = None  # None: anonymous HTTPS, as upstream (tests inject a fake)
+    ecs_origin: edge.EcsOrigin | None = None  # the ECS API's VPC origin, while the ECS API is built
     # What must exist before any function runs: the roles' policies (Lambda checks VPC permissions at
     # creation), and the networks' NAT routes (functions reach Secrets Manager at cold start).
     wait_for: list[pulumi.Resource] = field(default_factory=list)
 
 
 class Api(pulumi.ComponentResource):
+    """The Lambda API and the way in. ``ai_proxy_url`` is where AIProxy answers (its function URL, or CloudFront
+    when the AI proxy goes through API Gateway); ``migration`` is the database migration run everything else
+    waits for (the ECS API too)."""
+
     api_url: pulumi.Output[str]
     cloudfront_domain: pulumi.Output[str]
+    ai_proxy_url: pulumi.Output[str]
+    migration: aws.lambda_.Invocation
     rest_api_id: pulumi.Output[str]
     function_names: dict[str, pulumi.Output[str]]
 
@@ -146,7 +181,8 @@ class Api(pulumi.ComponentResource):
         distribution_args = edge.DistributionArgs(
             deployment=d, rest_api=rest_api, price_class=args.price_class, minimum_tls=args.minimum_tls,
             origin_read_timeout_s=args.origin_read_timeout_s,
-            custom_domain=args.custom_domain, certificate_arn=args.certificate_arn, waf_acl_arn=args.waf_acl_arn)
+            custom_domain=args.custom_domain, certificate_arn=args.certificate_arn, waf_acl_arn=args.waf_acl_arn,
+            ecs=args.ecs_origin)
 
         # 1. Migrations gate everything else.
         migrate = self._function(specs[fn.MIGRATE], {}, depends_on=[])
@@ -158,6 +194,7 @@ class Api(pulumi.ComponentResource):
             triggers={"version": migrate.version},  # a new function version runs the migrations again
             opts=pulumi.ResourceOptions(parent=self),
         )
+        self.migration = migration
         after_migration: list[pulumi.Resource] = [migration]
 
         # 2. AIProxy, then the URL the API (and Brainstore) use to reach it: its function URL, as upstream
@@ -186,7 +223,7 @@ class Api(pulumi.ComponentResource):
             "AI_PROXY_FN_URL": ai_proxy_url,
             "AI_PROXY_INVOKE_ROLE": args.ai_proxy_invoke_role_arn,
             "CATCHUP_ETL_ARN": built[fn.CATCHUP_ETL].arn,
-            **self._data_plane_flags(),
+            **data_plane_flags(args.wal_footer_version, args.skip_pg_for_brainstore_objects),
             **args.url_security_env,  # SSRF protection for user-supplied URLs, as upstream sets it on APIHandler
         }
         api_handler = self._function(specs[fn.API_HANDLER], api_only, depends_on=after_migration)
@@ -214,6 +251,7 @@ class Api(pulumi.ComponentResource):
                 source_arn=pulumi.Output.concat(rest_api.execution_arn, "/*/*"),
                 opts=pulumi.ResourceOptions(parent=self))
 
+        self.ai_proxy_url = ai_proxy_url
         self.cloudfront_domain = distribution.domain_name
         self.api_url = (pulumi.Output.from_input(f"https://{args.custom_domain}") if args.custom_domain
                         else pulumi.Output.concat("https://", distribution.domain_name))
@@ -288,7 +326,7 @@ class Api(pulumi.ComponentResource):
         if spec.brainstore:
             env.update(self._brainstore_settings(spec))
         if spec.quarantine:
-            env.update(self._quarantine_settings(a.quarantine))
+            env.update(quarantine_settings(a.quarantine))
         if spec.telemetry:
             env.update({"CONTROL_PLANE_TELEMETRY": a.telemetry,
                         # Billing telemetry at upstream's defaults (upstream: change only if support asks).
@@ -320,32 +358,6 @@ class Api(pulumi.ComponentResource):
                 env["BRAINSTORE_FAST_READER_QUERY_SOURCES"] = ",".join(FAST_READER_QUERY_SOURCES)
         if spec.key == fn.AUTOMATION_CRON:
             env["BRAINSTORE_BACKFILL_ENABLE_NONHISTORICAL"] = BRAINSTORE_DEFAULT
-        return env
-
-    @staticmethod
-    def _quarantine_settings(q: Quarantine | None) -> dict[str, pulumi.Input[str]]:
-        """Where the API creates user functions; without a quarantine every variable is empty, as upstream sets
-        them (lambda-apihandler.tf:41-47)."""
-        names = ("QUARANTINE_INVOKE_ROLE", "QUARANTINE_FUNCTION_ROLE", "QUARANTINE_PRIVATE_SUBNET_1_ID",
-                 "QUARANTINE_PRIVATE_SUBNET_2_ID", "QUARANTINE_PRIVATE_SUBNET_3_ID",
-                 "QUARANTINE_PUB_PRIVATE_VPC_DEFAULT_SECURITY_GROUP", "QUARANTINE_PUB_PRIVATE_VPC_ID")
-        if q is None:
-            return dict.fromkeys(names, "")
-        # The runtime reads exactly three subnet variables; the configuration guarantees three subnets.
-        subnets = q.subnet_ids
-        if len(subnets) != aws_facts.QUARANTINE_SUBNET_COUNT:
-            raise ValueError(f"the quarantine needs {aws_facts.QUARANTINE_SUBNET_COUNT} subnets, got {len(subnets)}")
-        values = (q.invoke_role_arn, q.function_role_arn, *subnets, q.security_group_id, q.vpc_id)
-        return dict(zip(names, values, strict=True))
-
-    def _data_plane_flags(self) -> dict[str, pulumi.Input[str]]:
-        a, env = self._args, {}
-        if a.wal_footer_version:
-            env["BRAINSTORE_WAL_FOOTER_VERSION"] = a.wal_footer_version
-        if a.skip_pg_for_brainstore_objects:
-            env["SKIP_PG_FOR_BRAINSTORE_OBJECTS"] = a.skip_pg_for_brainstore_objects
-        if a.wal_footer_version or a.skip_pg_for_brainstore_objects:
-            env["BRAINSTORE_WAL_USE_EFFICIENT_FORMAT"] = "true"
         return env
 
     def _alias(self, key: str, function: aws.lambda_.Function) -> aws.lambda_.Alias:

@@ -113,7 +113,9 @@ class BrainstoreArgs:
     redis_secret_arn: pulumi.Input[str]
     service_token_secret_arn: pulumi.Input[str]
     license_secret_arn: pulumi.Input[str]
-    ai_proxy_url_parameter: str
+    # Where the nodes read the API URL for AI proxy calls: the Lambda AI proxy's parameter by name, or, while the
+    # ECS API serves, its parameter as name:version (a new URL is new user data: the nodes roll to read it).
+    ai_proxy_url_parameter: pulumi.Input[str]
     telemetry: str
     log_group: str
     log_retention_days: int
@@ -167,13 +169,14 @@ class Brainstore(pulumi.ComponentResource):
             "DEPLOYMENT": d.name, "ROLE": role.name, "REGION": d.region, "IMAGE_TAG": args.image_tag,
             "CACHE_SIZE": cache_size(role.size.sku, args.size.cache_fraction),
             "READER_ONLY": "true" if role.reader_only else "false", "TELEMETRY": args.telemetry,
-            "AI_PROXY_URL_PARAMETER": args.ai_proxy_url_parameter, "LOG_GROUP": args.log_group,
+            "LOG_GROUP": args.log_group,
         }
         deferred = pulumi.Output.all(
             BRAINSTORE_BUCKET=args.brainstore_bucket, RESPONSES_BUCKET=args.responses_bucket,
             CODE_BUNDLES_BUCKET=args.code_bundles_bucket, DATABASE_URL_SECRET_ARN=args.database_url_secret_arn,
             REDIS_SECRET_ARN=args.redis_secret_arn,
             SERVICE_TOKEN_SECRET_ARN=args.service_token_secret_arn, LICENSE_SECRET_ARN=args.license_secret_arn,
+            AI_PROXY_URL_PARAMETER=args.ai_proxy_url_parameter,
         )
         return deferred.apply(lambda values: base64.b64encode(
             render_user_data({**fixed, **{k: str(v) for k, v in values.items()}}, extra).encode()).decode())

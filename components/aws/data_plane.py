@@ -2,8 +2,12 @@
 
 Creation order follows the data: key -> networks -> workload security groups -> buckets and secrets ->
 database and cache (they admit the workload groups) -> IAM (names the buckets, secrets and key) ->
-Brainstore (needs the stores) -> API (needs Brainstore's load balancers) -> alarms on all of them ->
-optional remote support.
+Brainstore (needs the stores) -> API (needs Brainstore's load balancers) -> ECS API when built (needs the
+API's migration run and AIProxy URL) -> alarms on all of them -> optional remote support.
+
+Three values flow against that order, as deferred outputs resolved once the ECS API exists: CloudFront's
+VPC origin (id and domain) and, while ECS serves, Brainstore's API URL selector. No resource depends on
+itself through them: the ECS API depends on Brainstore's load balancers, not on its instances.
 """
 
 from __future__ import annotations
@@ -20,8 +24,8 @@ from components.sizing import skus
 from components.sizing.skus import Kind
 from components.tags import resource_tags
 
+from . import ecs_api, network
 from . import functions as fn
-from . import network
 from .api import Api, ApiArgs, BrainstoreUrls, Quarantine
 from .brainstore import Brainstore, BrainstoreArgs
 from .cache import PORT as REDIS_PORT
@@ -29,8 +33,10 @@ from .cache import Cache, CacheArgs
 from .context import Deployment
 from .database import Database, DatabaseArgs
 from .database import identifier as database_identifier
+from .ecs_api import EcsApi, EcsApiArgs, EcsApiSettings
 from .edge import STAGE as API_STAGE
-from .iam import BucketArns, Iam, IamArgs, SecretArns
+from .edge import EcsOrigin
+from .iam import BucketArns, EcsRoles, Iam, IamArgs, SecretArns
 from .keys import Keys, KeysArgs
 from .monitoring import ApiFunction, Monitoring, MonitoringArgs, Watched
 from .release import Fetch
@@ -70,8 +76,11 @@ class AwsDataPlane(pulumi.ComponentResource):
                        protect=cfg.protect, production=cfg.production, retain=cfg.retain,
                        permissions_boundary_arn=section.permissions_boundary_arn)
         nat = section.network.nat_gateways or ("per_az" if cfg.production else "single")
+        api_cfg = section.api
+        ecs_built, ecs_serves = api_cfg.ecs_built, api_cfg.runtime == "ecs"
 
-        keys = Keys(f"{name}-keys", KeysArgs(deployment=d, existing_key_arn=section.kms.existing_key_arn), child)
+        keys = Keys(f"{name}-keys", KeysArgs(deployment=d, existing_key_arn=section.kms.existing_key_arn,
+                                             fargate_cluster=d.name if ecs_built else None), child)
         key_arn = keys.key_arn
 
         net = section.network
@@ -103,13 +112,15 @@ class AwsDataPlane(pulumi.ComponentResource):
 
         groups = SecurityGroups(f"{name}-sg", SecurityGroupsArgs(
             deployment=d, vpc_id=main.vpc_id,
-            quarantine_vpc_id=quarantine_net.vpc_id if quarantine_net else None), child)
+            quarantine_vpc_id=quarantine_net.vpc_id if quarantine_net else None, ecs_api=ecs_built), child)
         storage = Storage(f"{name}-storage", StorageArgs(
             deployment=d, suffix=cfg.suffix, key_arn=key_arn, cors_origins=cfg.control_plane.cors_origins,
             access_logs_bucket=section.s3_access_logs_bucket), child)
         secrets = Secrets(f"{name}-secrets", SecretsArgs(deployment=d, key_arn=key_arn,
                                                          license_key=args.license_key), child)
         clients = {"api": groups.api.id, "brainstore": groups.brainstore.id}
+        if groups.api_tasks is not None:
+            clients["api-tasks"] = groups.api_tasks.id
         database = Database(f"{name}-db", DatabaseArgs(
             deployment=d, size=cfg.sizing.postgres, key_arn=key_arn, vpc_id=main.vpc_id,
             subnet_ids=main.data_subnet_ids, client_security_group_ids=clients,
@@ -143,7 +154,15 @@ class AwsDataPlane(pulumi.ComponentResource):
             ai_proxy_url_parameter=ai_proxy_url_parameter,
             quarantine_vpc_id=quarantine_net.vpc_id if quarantine_net else None,
             s3_export_role_arns=section.s3_export_role_arns,
-            session_manager_access=section.brainstore.session_manager_access), child)
+            session_manager_access=section.brainstore.session_manager_access,
+            ecs=EcsRoles(log_groups=ecs_api.log_groups(d.name), url_parameter=ecs_api.url_parameter(d.name),
+                         execute_command=api_cfg.danger_enable_execute_command) if ecs_built else None), child)
+
+        # While ECS serves, Brainstore reads the ECS API's URL parameter (name:version) instead of AIProxy's.
+        brainstore_url_parameter: pulumi.Input[str] = ai_proxy_url_parameter
+        resolve_brainstore_url_parameter = None
+        if ecs_serves:
+            brainstore_url_parameter, resolve_brainstore_url_parameter = pulumi.deferred_output()
 
         brainstore = Brainstore(f"{name}-bs", BrainstoreArgs(
             deployment=d, size=cfg.sizing.brainstore, key_arn=key_arn, vpc_id=main.vpc_id,
@@ -153,7 +172,7 @@ class AwsDataPlane(pulumi.ComponentResource):
             brainstore_bucket=buckets["brainstore"].bucket, responses_bucket=buckets["responses"].bucket,
             code_bundles_bucket=buckets["code-bundles"].bucket, database_url_secret_arn=database.url_secret_arn,
             redis_secret_arn=cache.url_secret_arn, service_token_secret_arn=secrets.function_key_arn,
-            license_secret_arn=secrets.license_key_arn, ai_proxy_url_parameter=ai_proxy_url_parameter,
+            license_secret_arn=secrets.license_key_arn, ai_proxy_url_parameter=brainstore_url_parameter,
             telemetry=telemetry(cfg), log_group=brainstore_log_group, log_retention_days=section.log_retention_days,
             root_volume_gb=section.brainstore.root_volume_gb or (200 if cfg.production else 100),
             skip_pg_for_brainstore_objects=section.brainstore.skip_pg_for_brainstore_objects,
@@ -167,6 +186,16 @@ class AwsDataPlane(pulumi.ComponentResource):
                 vpc_id=quarantine_net.vpc_id, subnet_ids=quarantine_net.private_subnet_ids,
                 security_group_id=groups.quarantine.id, invoke_role_arn=iam.quarantine_invoke_role.arn,
                 function_role_arn=iam.quarantine_function_role.arn)
+        # Deferred outputs exist only when they will be resolved: the engine waits for every one of them.
+        ecs_origin, resolve_origin = None, None
+        if ecs_built:
+            origin_id, resolve_origin_id = pulumi.deferred_output()
+            origin_domain, resolve_origin_domain = pulumi.deferred_output()
+            resolve_origin = (resolve_origin_id, resolve_origin_domain)
+            ecs_origin = EcsOrigin(vpc_origin_id=origin_id, domain=origin_domain,
+                                   https=api_cfg.alb_certificate_arn is not None, serves=ecs_serves)
+        brainstore_urls = BrainstoreUrls(reader=brainstore.urls["reader"], writer=brainstore.urls.get("writer"),
+                                         fast_reader=brainstore.urls.get("fast-reader"))
         api = Api(f"{name}-api", ApiArgs(
             deployment=d, key_arn=key_arn, subnet_ids=main.private_subnet_ids, security_group_id=groups.api.id,
             role_arns={role: r.arn for role, r in iam.roles.items()},
@@ -176,8 +205,7 @@ class AwsDataPlane(pulumi.ComponentResource):
             log_retention_days=lam.log_retention_days, gateway_log_retention_days=section.log_retention_days,
             code_bundles_bucket=buckets["code-bundles"].bucket, responses_bucket=buckets["responses"].bucket,
             brainstore_bucket=buckets["brainstore"].bucket,
-            brainstore=BrainstoreUrls(reader=brainstore.urls["reader"], writer=brainstore.urls.get("writer"),
-                                      fast_reader=brainstore.urls.get("fast-reader")),
+            brainstore=brainstore_urls,
             redis_host=cache.primary_endpoint, redis_port=REDIS_PORT,
             secret_arns={
                 fn.Secret.PG_URL: database.url_secret_arn, fn.Secret.REDIS_URL: cache.url_secret_arn,
@@ -202,8 +230,56 @@ class AwsDataPlane(pulumi.ComponentResource):
             outbound_rate_limit_window_minutes=lam.outbound_rate_limit_window_minutes,
             brainstore_etl_batch_size=lam.brainstore_etl_batch_size,
             url_security_env=cfg.url_security.env_vars(),
+            ecs_origin=ecs_origin,
             wait_for=[iam, *created_networks]), child)
 
+        ecs: EcsApi | None = None
+        if ecs_built:
+            assert groups.api_tasks is not None and cfg.sizing.ecs_api is not None  # built with the ECS API
+            assert iam.ecs_task_role is not None and iam.ecs_execution_role is not None
+            # Quarantined functions reach the AI proxy publicly: AIProxy's function URL (upstream), else CloudFront.
+            proxy_url: pulumi.Input[str] = api.ai_proxy_url
+            proxy_needs_cloudfront = section.ai_proxy_route == "api_gateway"
+            if proxy_needs_cloudfront and cfg.ingress.custom_domain:
+                proxy_url, proxy_needs_cloudfront = f"https://{cfg.ingress.custom_domain}", False
+            ecs = EcsApi(f"{name}-ecs", EcsApiArgs(
+                deployment=d, key_arn=key_arn, vpc_id=main.vpc_id, subnet_ids=main.private_subnet_ids,
+                size=cfg.sizing.ecs_api, image_tag=cfg.release.api_tag, task_role_arn=iam.ecs_task_role.arn,
+                execution_role_arn=iam.ecs_execution_role.arn, tasks_security_group_id=groups.api_tasks.id,
+                alb_clients={"brainstore": groups.brainstore.id},
+                secret_arns={
+                    "FUNCTION_SECRET_KEY": secrets.function_key_arn, "PG_URL": database.url_secret_arn,
+                    "REDIS_URL": cache.url_secret_arn, "SERVICE_TOKEN_SECRET_KEY": secrets.function_key_arn,
+                    "BRAINSTORE_LICENSE_KEY": secrets.license_key_arn},
+                settings=EcsApiSettings(
+                    org_name=cfg.org.name, primary_org_name=cfg.org.primary_org_name or "",
+                    allowed_org_ids=[str(i) for i in cfg.org.allowed_org_ids], telemetry=telemetry(cfg),
+                    whitelisted_origins=cfg.control_plane.extra_cors_origins,
+                    responses_bucket=buckets["responses"].bucket, code_bundles_bucket=buckets["code-bundles"].bucket,
+                    brainstore_bucket=buckets["brainstore"].bucket, brainstore=brainstore_urls,
+                    quarantine_proxy_url=proxy_url, quarantine=quarantine,
+                    outbound_rate_limit_max_requests=lam.outbound_rate_limit_max_requests,
+                    outbound_rate_limit_window_minutes=lam.outbound_rate_limit_window_minutes,
+                    brainstore_etl_batch_size=lam.brainstore_etl_batch_size,
+                    wal_footer_version=section.brainstore.wal_footer_version,
+                    skip_pg_for_brainstore_objects=section.brainstore.skip_pg_for_brainstore_objects,
+                    url_security_env=cfg.url_security.env_vars(),
+                    extra_env=lam.extra_env if api_cfg.extra_env is None else api_cfg.extra_env),
+                log_retention_days=api_cfg.log_retention_days,
+                execute_command=api_cfg.danger_enable_execute_command,
+                alb_certificate_arn=api_cfg.alb_certificate_arn, alb_domain=api_cfg.alb_domain,
+                # The tasks start on a migrated database, like the functions.
+                wait_for=[iam, *created_networks, api.migration]), child)
+            # CloudFront switches to ECS only once the services are steady, unless the tasks themselves need
+            # CloudFront's own domain (AI proxy through API Gateway without a custom domain): then it cannot wait.
+            waits = ecs_serves and not proxy_needs_cloudfront
+            origin_ready = (pulumi.Output.all(ecs.vpc_origin_id, *[s.id for s in ecs.services]).apply(lambda v: v[0])
+                            if waits else ecs.vpc_origin_id)
+            assert resolve_origin is not None
+            resolve_origin[0](origin_ready)
+            resolve_origin[1](ecs.origin_domain)
+            if resolve_brainstore_url_parameter is not None:
+                resolve_brainstore_url_parameter(ecs.url_parameter_selector)
         targets = Targets.of(cfg)
         monitoring = None
         if targets is not None:
@@ -247,7 +323,16 @@ class AwsDataPlane(pulumi.ComponentResource):
             "api_log_groups": {s.key: fn.log_group_name(d.name, s.key) for s in specs if s.serves_api},
             "session_manager_access": section.brainstore.session_manager_access,
             "alert_topic_arns": monitoring.topic_arns if monitoring is not None else {},
+            "api_runtime": api_cfg.runtime,
         }
+        if ecs is not None:  # what a monitoring integration watches on ECS (as upstream's monitoring_targets)
+            self.outputs["ecs_api"] = {
+                "cluster_name": ecs.cluster_name, "url": ecs.url, "alb_arn_suffix": ecs.alb_arn_suffix,
+                "services": {key: {"service_name": ecs.service_names[key],
+                                   "target_group_arn_suffix": ecs.target_group_arn_suffixes[key],
+                                   "event_loop_delay_alarm": ecs.alarm_names[key],
+                                   "log_group": ecs.log_group_names[key]} for key in ecs.service_names},
+            }
         if cfg.remote_support_active:
             assert cfg.remote_support.external_id is not None  # guaranteed by RemoteSupportConfig
             support = RemoteSupport(f"{name}-support", RemoteSupportArgs(

@@ -1,10 +1,15 @@
-"""How requests reach the functions: CloudFront in front of API Gateway (REST, regional) and AIProxy.
+"""How requests reach the API: CloudFront in front of API Gateway (REST, regional) and AIProxy, or, when the
+API runs on ECS (aws.api.runtime: ecs), in front of the ECS services' internal ALB through a VPC origin.
 
 Builders used by the Api component (resources are its children). Upstream allow-lists 121 paths on an
 EDGE API; here a greedy proxy integration sends everything to APIHandler (it answers unknown paths with
 404), with throttling, access logs (CMK) and metrics. The AI proxy paths go, as upstream, from CloudFront
 to AIProxy's Lambda function URL (payload 2.0, response streaming); routing them through API Gateway
 with a streaming integration instead is an opt-in that is unverified against the Braintrust runtime.
+
+While the ECS API is built, its VPC origin is always one of the distribution's origins (as upstream's), so
+switching the runtime only moves behaviours: the default one and the AI proxy and function paths (upstream's
+``enable_ecs_api``). The API Gateway and AIProxy origins stay, so switching back is the same small update.
 """
 
 from __future__ import annotations
@@ -183,6 +188,38 @@ def _slug(path: str) -> str:
 
 
 @dataclass(frozen=True)
+class EcsOrigin:
+    """The ECS API's internal ALB as a CloudFront VPC origin (see ecs_api.py)."""
+
+    vpc_origin_id: pulumi.Input[str]
+    domain: pulumi.Input[str]  # the ALB's DNS name, or the ALB's own domain when it serves HTTPS
+    https: bool  # the ALB has a certificate: the VPC origin is https-only
+    serves: bool  # aws.api.runtime is ecs: the switched behaviours target it
+
+
+ECS_ORIGIN = "api-ecs"
+FORWARDED_PROTO_POLICY = "forwarded-proto"
+
+
+def forwarded_proto_policy(name: str, d: Deployment, parent: pulumi.Resource) -> aws.cloudfront.OriginRequestPolicy:
+    """Every viewer header, cookie and query string plus CloudFront-Forwarded-Proto: over the HTTP VPC origin the
+    ALB says the scheme was http, and this header tells the API the viewer used https (upstream's policy). It
+    exists while the ECS API is built, attached or not: CloudFront refuses to delete a policy that a distribution
+    update is still detaching."""
+    return aws.cloudfront.OriginRequestPolicy(
+        f"{name}-{FORWARDED_PROTO_POLICY}",
+        name=f"{d.name}-all-viewer-with-forwarded-proto",
+        comment="All viewer headers plus CloudFront-Forwarded-Proto (HTTP origin of the ECS API)",
+        cookies_config=aws.cloudfront.OriginRequestPolicyCookiesConfigArgs(cookie_behavior="all"),
+        headers_config=aws.cloudfront.OriginRequestPolicyHeadersConfigArgs(
+            header_behavior="allViewerAndWhitelistCloudFront",
+            headers=aws.cloudfront.OriginRequestPolicyHeadersConfigHeadersArgs(
+                items=[aws_facts.CLOUDFRONT_FORWARDED_PROTO_HEADER])),
+        query_strings_config=aws.cloudfront.OriginRequestPolicyQueryStringsConfigArgs(query_string_behavior="all"),
+        opts=pulumi.ResourceOptions(parent=parent))
+
+
+@dataclass(frozen=True)
 class DistributionArgs:
     deployment: Deployment
     rest_api: aws.apigateway.RestApi
@@ -193,11 +230,13 @@ class DistributionArgs:
     certificate_arn: str | None = None
     waf_acl_arn: str | None = None
     ai_proxy_function_url: pulumi.Input[str] | None = None  # the AI proxy paths go there (default)
+    ecs: EcsOrigin | None = None  # built with the ECS API
 
 
 def build_distribution(name: str, args: DistributionArgs, parent: pulumi.Resource) -> aws.cloudfront.Distribution:
     """HTTPS only, caching disabled, optional custom domain (SNI, modern TLS minimum) and WAF."""
     d = args.deployment
+    ecs = args.ecs
     api_origin = "api-gateway"
     custom_origin = aws.cloudfront.DistributionOriginCustomOriginConfigArgs(
         origin_protocol_policy="https-only", origin_ssl_protocols=["TLSv1.2"], http_port=80, https_port=443,
@@ -211,6 +250,17 @@ def build_distribution(name: str, args: DistributionArgs, parent: pulumi.Resourc
         domain_name=pulumi.Output.concat(args.rest_api.id, f".execute-api.{d.region}.amazonaws.com"),
         origin_path=f"/{STAGE}", custom_origin_config=custom_origin, custom_headers=domain_header)]
     ordered: list[aws.cloudfront.DistributionOrderedCacheBehaviorArgs] = []
+    default_origin: str = api_origin
+    default_request_policy: pulumi.Input[str] = ALL_VIEWER_EXCEPT_HOST_HEADER
+    proxy_origin, proxy_request_policy = "ai-proxy-function-url", default_request_policy
+    if ecs is not None:
+        policy = forwarded_proto_policy(name, d, parent)
+        if ecs.serves:
+            # Over HTTPS the ALB sets X-Forwarded-Proto itself, and forwarding the viewer's Host would make
+            # CloudFront check the ALB's certificate against the viewer's host name (upstream's reasoning).
+            ecs_policy: pulumi.Input[str] = ALL_VIEWER_EXCEPT_HOST_HEADER if ecs.https else policy.id
+            default_origin, default_request_policy = ECS_ORIGIN, ecs_policy
+            proxy_origin, proxy_request_policy = ECS_ORIGIN, ecs_policy
     if args.ai_proxy_function_url is not None:
         origins.append(aws.cloudfront.DistributionOriginArgs(
             origin_id="ai-proxy-function-url",
@@ -218,10 +268,17 @@ def build_distribution(name: str, args: DistributionArgs, parent: pulumi.Resourc
                 lambda url: url.removeprefix("https://").rstrip("/")),
             custom_origin_config=custom_origin))
         ordered = [aws.cloudfront.DistributionOrderedCacheBehaviorArgs(
-            path_pattern=pattern, target_origin_id="ai-proxy-function-url", viewer_protocol_policy="https-only",
+            path_pattern=pattern, target_origin_id=proxy_origin, viewer_protocol_policy="https-only",
             allowed_methods=ALL_METHODS, cached_methods=["GET", "HEAD", "OPTIONS"], cache_policy_id=CACHING_DISABLED,
-            origin_request_policy_id=ALL_VIEWER_EXCEPT_HOST_HEADER, compress=False,
+            origin_request_policy_id=proxy_request_policy, compress=False,
         ) for pattern in AI_PROXY_PATTERNS]
+    if ecs is not None:  # last, so the origins of a stack without ECS keep their places
+        origins.append(aws.cloudfront.DistributionOriginArgs(
+            origin_id=ECS_ORIGIN, domain_name=ecs.domain,
+            vpc_origin_config=aws.cloudfront.DistributionOriginVpcOriginConfigArgs(
+                vpc_origin_id=ecs.vpc_origin_id, origin_keepalive_timeout=60,
+                origin_read_timeout=args.origin_read_timeout_s),
+            custom_headers=domain_header))
     if args.certificate_arn:
         certificate = aws.cloudfront.DistributionViewerCertificateArgs(
             acm_certificate_arn=args.certificate_arn, ssl_support_method="sni-only",
@@ -239,9 +296,9 @@ def build_distribution(name: str, args: DistributionArgs, parent: pulumi.Resourc
         web_acl_id=args.waf_acl_arn,
         origins=origins,
         default_cache_behavior=aws.cloudfront.DistributionDefaultCacheBehaviorArgs(
-            target_origin_id=api_origin, viewer_protocol_policy="https-only", allowed_methods=ALL_METHODS,
+            target_origin_id=default_origin, viewer_protocol_policy="https-only", allowed_methods=ALL_METHODS,
             cached_methods=["GET", "HEAD", "OPTIONS"], cache_policy_id=CACHING_DISABLED,
-            origin_request_policy_id=ALL_VIEWER_EXCEPT_HOST_HEADER, compress=False),
+            origin_request_policy_id=default_request_policy, compress=False),
         ordered_cache_behaviors=ordered or None,
         restrictions=aws.cloudfront.DistributionRestrictionsArgs(
             geo_restriction=aws.cloudfront.DistributionRestrictionsGeoRestrictionArgs(restriction_type="none")),

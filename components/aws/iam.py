@@ -9,6 +9,10 @@ Compared with the official module:
   need the prefix *and* the tag already on the function (a foreign function can never be tagged into
   reach); the function role can only be passed to Lambda;
 * cross-account ``sts:AssumeRole`` for S3 export only to configured roles (upstream: any role);
+* the API on ECS gets its own task role (upstream reuses the Lambda role): no secret access at all (ECS
+  injects secrets through the execution role, which reads exactly those and writes only the API's log
+  groups), no Lambda network grants; metrics only in the API's CloudWatch namespace, ECS Exec channels only
+  when Exec is on;
 * the configured permissions boundary on every role (``service_role`` is the only way roles are made).
 """
 
@@ -120,6 +124,15 @@ class SecretArns:
 
 
 @dataclass(frozen=True)
+class EcsRoles:
+    """What the ECS API's roles may touch (built only with the ECS API)."""
+
+    log_groups: list[str]  # the services' log groups (the execution role writes the tasks' logs there)
+    url_parameter: str  # the ECS API URL parameter Brainstore reads
+    execute_command: bool = False  # ECS Exec: the task role opens SSM session channels
+
+
+@dataclass(frozen=True)
 class IamArgs:
     deployment: Deployment
     key_arn: pulumi.Input[str]
@@ -131,6 +144,7 @@ class IamArgs:
     quarantine_vpc_id: pulumi.Input[str] | None = None
     s3_export_role_arns: list[str] = field(default_factory=list)
     session_manager_access: bool = True
+    ecs: EcsRoles | None = None
 
 
 class Iam(pulumi.ComponentResource):
@@ -142,15 +156,22 @@ class Iam(pulumi.ComponentResource):
     quarantine_function_role: ServiceRole | None
     brainstore_role: ServiceRole
     brainstore_instance_profile: aws.iam.InstanceProfile
+    ecs_task_role: ServiceRole | None
+    ecs_execution_role: ServiceRole | None
 
     def __init__(self, name: str, args: IamArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("braintrust:aws:Iam", name, None, opts)
         d = args.deployment
         lambda_trust = p.trust("lambda.amazonaws.com")
 
-        # The API role exists first: the invoke roles below trust it by ARN.
+        # The API roles exist first: the invoke roles below trust them by ARN.
         api_role = service_role(f"{name}-api", d, trust=lambda_trust, parent=self,
                                 description="Braintrust API functions (APIHandler, AIProxy, crons)")
+        self.ecs_task_role = None
+        if args.ecs is not None:
+            self.ecs_task_role = service_role(f"{name}-api-tasks", d, trust=p.trust("ecs-tasks.amazonaws.com"),
+                                              parent=self, description="Braintrust API tasks on ECS")
+        api_principals = [api_role.arn, *([self.ecs_task_role.arn] if self.ecs_task_role else [])]
         self.ai_proxy_invoke_role = service_role(
             f"{name}-ai-proxy-invoke", d, trust=p.trust_roles([api_role.arn]), parent=self,
             description="Assumed by the API to invoke the AIProxy function",
@@ -173,7 +194,7 @@ class Iam(pulumi.ComponentResource):
                 ])},
             )
             self.quarantine_invoke_role = service_role(
-                f"{name}-quarantine-invoke", d, trust=p.trust_roles([api_role.arn]), parent=self,
+                f"{name}-quarantine-invoke", d, trust=p.trust_roles(api_principals), parent=self,
                 description="Assumed by the API to invoke user-defined (quarantined) functions",
                 inline={"invoke-quarantined": p.document([p.allow(
                     "InvokeTaggedQuarantineFunctions", ["lambda:InvokeFunction"], quarantine_functions(d),
@@ -197,6 +218,20 @@ class Iam(pulumi.ComponentResource):
                 inline={f"braintrust-{role.value}": p.document(self._function_basics(args, by_role[role]))},
             )
 
+        self.ecs_execution_role = None
+        if args.ecs is not None and self.ecs_task_role is not None:
+            self.ecs_task_role.grants.append(aws.iam.RolePolicy(
+                f"{name}-api-tasks-policy", role=self.ecs_task_role.role.id, name="braintrust-api-tasks",
+                policy=p.document(self._ecs_task_statements(args, args.ecs)),
+                opts=pulumi.ResourceOptions(parent=self)))
+            self.ecs_execution_role = service_role(
+                f"{name}-api-tasks-exec", d, trust=p.trust("ecs-tasks.amazonaws.com"), parent=self,
+                description="ECS starts the Braintrust API tasks: their secrets and log streams",
+                inline={"start-api-tasks": p.document(self._ecs_execution_statements(args, args.ecs))})
+
+        ai_proxy_url_parameters = [d.arn("ssm", f"parameter{args.ai_proxy_url_parameter}")]
+        if args.ecs is not None:  # while ECS serves, Brainstore reads the ECS API's URL instead
+            ai_proxy_url_parameters.append(d.arn("ssm", f"parameter{args.ecs.url_parameter}"))
         brainstore_statements = [
             p.allow("BrainstoreData", S3_OBJECT_RW,
                     [pulumi.Output.concat(args.buckets.brainstore, "/*"),
@@ -210,7 +245,8 @@ class Iam(pulumi.ComponentResource):
             p.allow("UseDataKey", p.KMS_USE, args.key_arn),
             p.allow("WriteBrainstoreLogs", ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                     p.log_group_resources([d.log_group_arn(args.brainstore_log_group)])),
-            p.allow("ReadAiProxyUrl", ["ssm:GetParameter"], d.arn("ssm", f"parameter{args.ai_proxy_url_parameter}")),
+            p.allow("ReadAiProxyUrl", ["ssm:GetParameter"],
+                    ai_proxy_url_parameters[0] if len(ai_proxy_url_parameters) == 1 else ai_proxy_url_parameters),
             # The CloudWatch agent (memory and disk for the alarms): its own namespace only, and the instance's
             # tags for the AutoScalingGroupName dimension (DescribeTags takes no resource).
             p.allow("PublishNodeMetrics", ["cloudwatch:PutMetricData"], "*",
@@ -233,6 +269,8 @@ class Iam(pulumi.ComponentResource):
         )
         self.register_outputs({
             "api_role_arn": api_role.arn,
+            "ecs_task_role_arn": self.ecs_task_role.arn if self.ecs_task_role else None,
+            "ecs_execution_role_arn": self.ecs_execution_role.arn if self.ecs_execution_role else None,
             "brainstore_role_arn": self.brainstore_role.arn,
             "brainstore_instance_profile_arn": self.brainstore_instance_profile.arn,
         })
@@ -272,6 +310,45 @@ class Iam(pulumi.ComponentResource):
         if args.s3_export_role_arns:
             statements.append(_export_statement(args.s3_export_role_arns))
         return statements
+
+
+    def _ecs_task_statements(self, args: IamArgs, ecs: EcsRoles) -> list[p.Statement]:
+        """What the API does at runtime, as on Lambda, minus what ECS does for it (secrets, logs, network)."""
+        d = args.deployment
+        buckets = [args.buckets.brainstore, args.buckets.code_bundles, args.buckets.responses]
+        alarm = aws_facts.ECS_API_EVENT_LOOP_DELAY
+        statements = [
+            p.allow("BucketObjects", S3_OBJECT_RW, [pulumi.Output.concat(b, "/*") for b in buckets]),
+            p.allow("Buckets", S3_BUCKET_READ, buckets),
+            p.allow("UseDataKey", p.KMS_USE, args.key_arn),
+            p.allow("DescribeOwnCache", ["elasticache:DescribeCacheClusters", "elasticache:DescribeReplicationGroups"],
+                    "*", {"StringEquals": {"aws:ResourceTag/braintrust-deployment": d.name}}),
+            # The runtime publishes the metrics its autoscaling tracks (PutMetricData has no resource type).
+            p.allow("PublishApiMetrics", ["cloudwatch:PutMetricData"], "*",
+                    {"StringEquals": {aws_facts.ECS_API_METRICS_CONDITION_KEY: alarm.namespace}}),
+        ]
+        if self.quarantine_invoke_role is not None:
+            statements.append(p.allow("AssumeInvokeRoles", ["sts:AssumeRole"], [self.quarantine_invoke_role.arn]))
+        if self.quarantine_function_role is not None and args.quarantine_vpc_id is not None:
+            statements += _quarantine_statements(d, args.quarantine_vpc_id, self.quarantine_function_role.arn)
+        if args.s3_export_role_arns:
+            statements.append(_export_statement(args.s3_export_role_arns))
+        if ecs.execute_command:
+            statements.append(p.allow("OpenExecSessions", list(aws_facts.ECS_EXEC_ACTIONS), "*"))
+        return statements
+
+    @staticmethod
+    def _ecs_execution_statements(args: IamArgs, ecs: EcsRoles) -> list[p.Statement]:
+        """Exactly the secrets the tasks get (ECS `secrets`), decrypted only through Secrets Manager, and the
+        tasks' log streams. The image is public (ECR Public): no registry permission."""
+        d, s = args.deployment, args.secrets
+        return [
+            p.allow("ReadTaskSecrets", ["secretsmanager:GetSecretValue"],
+                    [s.database_url, s.redis_url, s.function_key, s.license_key]),
+            p.allow("DecryptTaskSecrets", ["kms:Decrypt"], args.key_arn,
+                    {"StringEquals": {"kms:ViaService": f"secretsmanager.{d.region}.amazonaws.com"}}),
+            p.allow("WriteTaskLogs", p.LOG_WRITE, p.log_group_resources([d.log_group_arn(g) for g in ecs.log_groups])),
+        ]
 
 
 def quarantine_functions(d: Deployment) -> pulumi.Output[str]:

@@ -3,8 +3,9 @@
 The key policy delegates to IAM (account root), so the roles this program creates get key use through
 their own policies (RDS, ElastiCache, S3, Secrets Manager, Lambda and EBS act with the caller's
 permissions). Services that encrypt on their own behalf get exactly what they need: CloudWatch Logs (for
-log groups of this account) and Auto Scaling's service-linked role (it launches Brainstore instances
-with CMK-encrypted root volumes), and CloudWatch (it publishes alarms to the CMK-encrypted alert topics).
+log groups of this account), Auto Scaling's service-linked role (it launches Brainstore instances
+with CMK-encrypted root volumes), CloudWatch (it publishes alarms to the CMK-encrypted alert topics) and,
+when the API runs on ECS, Fargate (ephemeral storage of the tasks of our cluster only).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.facts import aws as aws_facts
 from components.facts import monitoring as monitoring_facts
 from components.facts.aws import KMS_MIN_DELETION_WINDOW_DAYS as EPHEMERAL_DELETION_WINDOW_DAYS
 
@@ -26,13 +28,32 @@ class KeysArgs:
     deployment: Deployment
     existing_key_arn: str | None = None
     deletion_window_days: int = 30
+    fargate_cluster: str | None = None  # the ECS cluster whose Fargate tasks encrypt ephemeral storage with the key
 
 
 def alias_name(deployment_name: str) -> str:
     return f"alias/braintrust/{deployment_name}"
 
 
-def key_policy(account_id: str, region: str) -> str:
+def fargate_statements(account_id: str, cluster: str) -> list[dict[str, object]]:
+    """Fargate's data keys and Decrypt grant for the ephemeral storage of our cluster's tasks (upstream's
+    statements; a service principal gets nothing through IAM, so the key policy must say it)."""
+    principal = {"Service": "fargate.amazonaws.com"}
+    context = {"kms:EncryptionContext:aws:ecs:clusterAccount": account_id,
+               "kms:EncryptionContext:aws:ecs:clusterName": cluster}
+    generate, grant, describe = aws_facts.FARGATE_KEY_ACTIONS
+    return [
+        {"Sid": "FargateEncryptsOurTasksStorage", "Effect": "Allow", "Principal": principal, "Action": generate,
+         "Resource": "*", "Condition": {"StringEquals": context}},
+        {"Sid": "FargateDecryptsOurTasksStorage", "Effect": "Allow", "Principal": principal, "Action": grant,
+         "Resource": "*", "Condition": {"StringEquals": context,
+                                        "ForAllValues:StringEquals": {"kms:GrantOperations": ["Decrypt"]}}},
+        {"Sid": "FargateDescribesKey", "Effect": "Allow", "Principal": principal, "Action": describe,
+         "Resource": "*"},
+    ]
+
+
+def key_policy(account_id: str, region: str, fargate_cluster: str | None = None) -> str:
     """Root delegates to IAM; services that encrypt on our behalf get exactly what they need."""
     root = f"arn:aws:iam::{account_id}:root"
     asg_role = (
@@ -63,6 +84,8 @@ def key_policy(account_id: str, region: str) -> str:
          "Condition": {"StringEquals": {"kms:CallerAccount": account_id}, "ArnEquals": {"aws:PrincipalArn": asg_role},
                        "Bool": {"kms:GrantIsForAWSResource": "true"}}},
     ]
+    if fargate_cluster is not None:
+        statements += fargate_statements(account_id, fargate_cluster)
     return json.dumps({"Version": "2012-10-17", "Id": "braintrust-data-plane", "Statement": statements})
 
 
@@ -86,7 +109,8 @@ class Keys(pulumi.ComponentResource):
                 rotation_period_in_days=365,
                 # An ephemeral stack's key goes after KMS's shortest window.
                 deletion_window_in_days=args.deletion_window_days if d.retain else EPHEMERAL_DELETION_WINDOW_DAYS,
-                policy=pulumi.Output.from_input(d.account_id).apply(lambda account: key_policy(account, d.region)),
+                policy=pulumi.Output.from_input(d.account_id).apply(
+                    lambda account: key_policy(account, d.region, args.fargate_cluster)),
                 tags=d.tags_for(alias_name(d.name)),
                 opts=pulumi.ResourceOptions(parent=self, protect=d.protect, retain_on_delete=d.retain),
             )

@@ -1,4 +1,5 @@
-"""Security groups of the workloads (API functions, Brainstore, quarantine), created before the data stores.
+"""Security groups of the workloads (API functions, ECS API tasks, Brainstore, quarantine), created before the
+data stores.
 
 The data stores (database, cache) own their security groups and admit these by id. Rules are separate
 resources (one per source and port), so a rule change never replaces a group. Nothing here admits a
@@ -51,10 +52,12 @@ class SecurityGroupsArgs:
     deployment: Deployment
     vpc_id: pulumi.Input[str]
     quarantine_vpc_id: pulumi.Input[str] | None = None
+    ecs_api: bool = False  # the API on ECS is built: its tasks get a group of their own
 
 
 class SecurityGroups(pulumi.ComponentResource):
     api: aws.ec2.SecurityGroup
+    api_tasks: aws.ec2.SecurityGroup | None
     brainstore_nlb: aws.ec2.SecurityGroup
     brainstore: aws.ec2.SecurityGroup
     quarantine: aws.ec2.SecurityGroup | None
@@ -81,6 +84,16 @@ class SecurityGroups(pulumi.ComponentResource):
         allow_all_egress(f"{name}-brainstore-egress", d, self.brainstore,
                          "Brainstore to S3, Secrets Manager, data stores, the container registry", self)
 
+        # The ECS tasks are not the functions' group: only the ALB reaches them (rule in ecs_api.py), and the
+        # functions' group stays closed to inbound traffic.
+        self.api_tasks = None
+        if args.ecs_api:
+            self.api_tasks = security_group(f"{name}-api-tasks", d, args.vpc_id, "Braintrust API tasks (ECS)", self)
+            allow_all_egress(f"{name}-api-tasks-egress", d, self.api_tasks,
+                             "API tasks to LLM providers, AWS APIs, data stores, the image registry", self)
+            allow_from(f"{name}-nlb-from-api-tasks", d, self.brainstore_nlb, self.api_tasks.id, BRAINSTORE_PORT,
+                       "API tasks query Brainstore", self)
+
         self.quarantine = None
         if args.quarantine_vpc_id is not None:
             self.quarantine = security_group(f"{name}-quarantine", d, args.quarantine_vpc_id,
@@ -89,6 +102,7 @@ class SecurityGroups(pulumi.ComponentResource):
                              "User functions reach the internet only", self)
         self.register_outputs({
             "api": self.api.id,
+            "api_tasks": self.api_tasks.id if self.api_tasks else None,
             "brainstore": self.brainstore.id,
             "brainstore_nlb": self.brainstore_nlb.id,
             "quarantine": self.quarantine.id if self.quarantine else None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -12,8 +12,13 @@ from components.facts import aws as aws_facts
 from components.facts import limits
 from components.facts import secrets as secret_facts
 
+from .access import DomainName
 from .common import StrictModel, given
 from .names import s3_bucket_problems
+from .sizing import EcsServicesOverride
+
+if TYPE_CHECKING:  # root imports this module
+    from .root import DataPlaneConfig
 
 # Re-exported: the region check in root.py imports it from here. Sources: components/facts/regions.py.
 SUPPORTED_REGIONS = aws_facts.SUPPORTED_REGIONS
@@ -261,6 +266,73 @@ class AwsLambdaConfig(StrictModel):
     )
 
 
+AcmCertificateArn = Annotated[str, Field(pattern=r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$")]
+ApiRuntime = Literal["lambda", "ecs"]
+
+
+class AwsApiConfig(StrictModel):
+    """Which runtime serves the API behind CloudFront, and the API on ECS Fargate (Braintrust's v6 path).
+
+    Cutover, as upstream's MIGRATION_V6: set ``ecs_warm: true`` (ECS is built and warms up; Lambda serves),
+    then ``runtime: ecs`` (CloudFront switches). Rollback is ``runtime: lambda``: the Lambdas stay deployed."""
+
+    runtime: ApiRuntime = Field(
+        default="lambda",
+        description=(
+            "What CloudFront sends API traffic to: lambda (API Gateway + the functions; upstream's default) or ecs "
+            "(the internal ALB of the ECS services). The Lambdas stay deployed either way, so switching back is this "
+            "one key."),
+    )
+    ecs_warm: bool = Field(
+        default=False,
+        description="Build the ECS API while Lambda still serves (upstream builds it always), to cut over later.",
+    )
+    services: EcsServicesOverride = Field(
+        default_factory=EcsServicesOverride,
+        description="ECS task sizes and autoscaling bounds per service (default: the size preset).",
+    )
+    node_memory_percent: int | None = Field(
+        default=None, ge=50, le=95,
+        description="NODE_MEMORY_PERCENT of the ECS tasks (default: upstream's 80; the seed asks 80-90).",
+    )
+    log_retention_days: RetentionDays = Field(default=90, description="Retention of the ECS services' log groups.")
+    extra_env: PlainEnv | None = Field(
+        default=None,
+        description=(
+            "More (non-secret) environment variables for the ECS tasks. Default: aws.lambda.extra_env, so the "
+            "API keeps its settings across the cutover (upstream makes you copy them)."),
+    )
+    alb_certificate_arn: AcmCertificateArn | None = Field(
+        default=None,
+        description=(
+            "ACM certificate (in the stack's region) for the internal ALB: with alb_domain, CloudFront and Brainstore "
+            "reach the ECS API over HTTPS instead of HTTP inside the VPC."),
+    )
+    alb_domain: DomainName | None = Field(
+        default=None,
+        description=(
+            "DNS name on alb_certificate_arn that resolves (inside the VPC) to the internal ALB; you create the "
+            "record (e.g. a private hosted zone alias)."),
+    )
+    danger_enable_execute_command: bool = Field(
+        default=False,
+        description="DANGER: ECS Exec into the API tasks (a shell next to every secret they hold).",
+    )
+
+    @property
+    def ecs_built(self) -> bool:
+        return self.runtime == "ecs" or self.ecs_warm
+
+    @model_validator(mode="after")
+    def _consistent(self) -> AwsApiConfig:
+        if self.runtime == "ecs" and "ecs_warm" in self.model_fields_set and not self.ecs_warm:
+            raise ValueError("ecs_warm: false contradicts runtime: ecs (ECS serves, so it is built); remove ecs_warm "
+                             "or set it true")
+        if (self.alb_certificate_arn is None) != (self.alb_domain is None):
+            raise ValueError("alb_certificate_arn and alb_domain go together: set both or neither")
+        return self
+
+
 class AwsDatabaseConfig(StrictModel):
     """RDS settings that are not sizes (sizes: `postgres.*`)."""
 
@@ -371,6 +443,7 @@ class AwsConfig(StrictModel):
     quarantine: AwsQuarantineConfig = Field(default_factory=AwsQuarantineConfig)
     kms: AwsKmsConfig = Field(default_factory=AwsKmsConfig)
     lambda_: AwsLambdaConfig = Field(default_factory=AwsLambdaConfig, alias="lambda")
+    api: AwsApiConfig = Field(default_factory=AwsApiConfig)
     database: AwsDatabaseConfig = Field(default_factory=AwsDatabaseConfig)
     cache: AwsCacheConfig = Field(default_factory=AwsCacheConfig)
     api_gateway: AwsApiGatewayConfig = Field(default_factory=AwsApiGatewayConfig)
@@ -427,3 +500,40 @@ class AwsConfig(StrictModel):
                 "(function_url) is upstream's function URL, which `true` used to select; `false` (API Gateway) "
                 "is now ai_proxy_route: api_gateway")
         return data
+
+
+def fargate_size_problem(cpu: float, memory_gib: float) -> tuple[str, str] | None:
+    """(field, message) when Fargate refuses a task of ``cpu`` vCPU and ``memory_gib`` GiB, else None."""
+    sizes = aws_facts.FARGATE_CPU_MEMORY_MIB
+    units = float(cpu) * aws_facts.FARGATE_CPU_UNITS_PER_VCPU
+    vcpus = ", ".join(f"{u / aws_facts.FARGATE_CPU_UNITS_PER_VCPU:g}" for u in sizes)
+    if not units.is_integer() or int(units) not in sizes:
+        return "cpu", f"{cpu:g} vCPU is not a Fargate task size; one of {vcpus}"
+    memory: tuple[int, ...] = tuple(sizes[int(units)])
+    mib = float(memory_gib) * 1024
+    if not mib.is_integer() or int(mib) not in memory:
+        low, high = memory[0] / 1024, memory[-1] / 1024
+        step = (memory[1] - memory[0]) / 1024 if len(memory) > 1 else 0
+        return "memory_gib", (f"{memory_gib:g} GiB does not go with {cpu:g} vCPU on Fargate: {low:g}-{high:g} GiB"
+                              + (f" in steps of {step:g}" if step else ""))
+    return None
+
+
+def ecs_problems(cfg: DataPlaneConfig) -> list[tuple[str, str]]:
+    """The ECS API's sizes as Fargate accepts them, and its certificate where the ALB is (its region)."""
+    api = cfg.aws_section.api
+    if not api.ecs_built:
+        return []
+    found: list[tuple[str, str]] = []
+    try:
+        ecs = cfg.sizing.ecs_api
+    except ValueError:  # an impossible override: reported as a sizing problem
+        ecs = None
+    for key, service in (ecs.services().items() if ecs else ()):
+        problem = fargate_size_problem(service.cpu, service.memory_gib)
+        if problem:
+            found.append((f"aws.api.services.{key}.{problem[0]}", problem[1]))
+    if api.alb_certificate_arn and api.alb_certificate_arn.split(":")[3] != cfg.region:
+        found.append(("aws.api.alb_certificate_arn", f"must be an ACM certificate in {cfg.region} (the ALB's region)"))
+    return found
+

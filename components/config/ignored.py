@@ -31,14 +31,18 @@ def _byo(path: str, model: BaseModel, keys: tuple[str, ...], switch: str) -> lis
 def _aws(cfg: DataPlaneConfig) -> list[Problem]:
     found: list[Problem] = []
     release = cfg.release
-    for key, instead in (("helm_chart_version", "the Helm chart is GCP/Azure only"),
-                         ("api_image_tag", "the API runs on Lambda; pin release.lambda_bundle_tag")):
+    aws = cfg.aws_section
+    ignored = [("helm_chart_version", "the Helm chart is GCP/Azure only")]
+    if not aws.api.ecs_built:
+        ignored.append(("api_image_tag", "it tags the ECS API's image, and this stack builds no ECS API (aws.api); "
+                                          "the Lambdas follow release.lambda_bundle_tag"))
+    for key, instead in ignored:
         if getattr(release, key) is not None:
             found.append(Problem(path=f"release.{key}", message=f"has no effect on AWS: {instead}; remove it"))
-    for key in ("api", "node_pools"):
+    for key, instead in (("api", "size the API with aws.lambda, or aws.api.services on ECS"),
+                         ("node_pools", "no Kubernetes")):
         if getattr(cfg, key).model_dump(exclude_none=True, exclude_defaults=True):
-            found.append(Problem(path=key, message=(
-                "has no effect on AWS (the API runs on Lambda: use aws.lambda); remove it")))
+            found.append(Problem(path=key, message=f"has no effect on AWS ({instead}); remove it"))
     if cfg.kubernetes.model_dump(exclude_defaults=True):
         found.append(Problem(path="kubernetes", message=(
             "has no effect on AWS (no Kubernetes: the API runs on Lambda, Brainstore on EC2); remove it "
@@ -46,7 +50,11 @@ def _aws(cfg: DataPlaneConfig) -> list[Problem]:
     if cfg.ingress.allowed_cidrs:
         found.append(Problem(path="ingress.allowed_cidrs", message=(
             "has no effect on AWS: the API is served by CloudFront; restrict it with ingress.waf_acl")))
-    aws = cfg.aws_section
+    if not aws.api.ecs_built:
+        for key in _set_keys(aws.api, tuple(sorted(aws.api.model_fields_set - {"runtime", "ecs_warm"}))):
+            found.append(Problem(path=f"aws.api.{key}", message=(
+                "has no effect: this stack builds no ECS API (set aws.api.ecs_warm: true or aws.api.runtime: ecs); "
+                "remove it")))
     if not aws.network.create_vpc:
         found += _byo("aws.network", aws.network, ("vpc_cidr", "nat_gateways"), "create_vpc")
     quarantine = aws.quarantine

@@ -30,7 +30,7 @@ from .access import (
     remote_support_problems,
 )
 from .alerts import AlertsConfig
-from .aws import SUPPORTED_REGIONS, AwsConfig
+from .aws import SUPPORTED_REGIONS, AwsConfig, ecs_problems
 from .azure import AzureConfig
 from .azure import ingress_problems as azure_ingress_problems
 from .azure import postgres_autogrow_problems as azure_postgres_autogrow_problems
@@ -183,6 +183,7 @@ class DataPlaneConfig(StrictModel):
 
     @cached_property
     def sizing(self) -> Sizing:
+        ecs = self.aws_section.api if self.cloud is Cloud.AWS else None
         return resolve(
             presets.preset(self.cloud, self.size),
             api=self.api,
@@ -190,6 +191,7 @@ class DataPlaneConfig(StrictModel):
             redis=self.redis,
             brainstore=self.brainstore,
             node_pools=self.node_pools,
+            ecs_api=(ecs.services, ecs.node_memory_percent) if ecs is not None and ecs.ecs_built else None,
         )
 
     @property
@@ -346,6 +348,7 @@ def _cloud_problems(cfg: DataPlaneConfig) -> list[Problem]:
     found: list[tuple[str, str]] = []
     if cfg.cloud is Cloud.AWS:
         found += lambda_env.problems(cfg)
+        found += ecs_problems(cfg)
     if cfg.cloud is Cloud.GCP and cfg.remote_support.enabled and cfg.is_secret("remote_support") \
             and gcp_facts.IAM_MEMBER_ID_NAMES_MEMBER:
         found.append(("remote_support", "cannot stay secret on GCP: each IAM binding's id names its member and "

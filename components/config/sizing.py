@@ -12,6 +12,7 @@ from components.sizing.model import (
     BrainstoreSize,
     CacheSize,
     DatabaseSize,
+    EcsApiSize,
     NodePoolSize,
     Sizing,
 )
@@ -28,6 +29,24 @@ class ApiOverride(StrictModel):
     node_memory_percent: int | None = Field(
         default=None, ge=50, le=95, description="NODE_MEMORY_PERCENT for the API (seed: 80-90)."
     )
+
+
+class EcsServiceOverride(StrictModel):
+    """One ECS API service (AWS). Fargate accepts only some CPU/memory pairs (checked at config time)."""
+
+    cpu: float | None = Field(default=None, gt=0, description="vCPU per task (Fargate: 0.25, 0.5, 1, 2, 4, 8 or 16).")
+    memory_gib: float | None = Field(
+        default=None, gt=0, description="Memory per task (GiB); one Fargate accepts with the task's cpu.")
+    min_tasks: int | None = Field(default=None, ge=1, description="Fewest tasks (autoscaling floor).")
+    max_tasks: int | None = Field(default=None, ge=1, description="Most tasks (autoscaling ceiling).")
+
+
+class EcsServicesOverride(StrictModel):
+    """Braintrust's three API services on ECS: interactive API, ingestion, background (evals, functions)."""
+
+    api: EcsServiceOverride = Field(default_factory=EcsServiceOverride)
+    ingest: EcsServiceOverride = Field(default_factory=EcsServiceOverride)
+    background: EcsServiceOverride = Field(default_factory=EcsServiceOverride)
 
 
 class PostgresOverride(StrictModel):
@@ -91,8 +110,10 @@ def resolve(
     redis: RedisOverride,
     brainstore: BrainstoreOverride,
     node_pools: NodePoolsOverride,
+    ecs_api: tuple[EcsServicesOverride, int | None] | None = None,
 ) -> Sizing:
-    """Preset + overrides -> the sizes a stack deploys."""
+    """Preset + overrides -> the sizes a stack deploys. ``ecs_api`` is (service overrides, NODE_MEMORY_PERCENT)
+    when the stack builds the ECS API (AWS), else None: a stack that does not build it has no ECS size."""
     bs = preset.brainstore
     new_bs = BrainstoreSize(
         reader=_apply(bs.reader, brainstore.reader),
@@ -107,7 +128,15 @@ def resolve(
         api=_apply(preset.api, api) if preset.api else None,
         system_pool=_apply(preset.system_pool, node_pools.system) if preset.system_pool else None,
         services_pool=_apply(preset.services_pool, node_pools.services) if preset.services_pool else None,
+        ecs_api=_ecs(preset.ecs_api, *ecs_api) if preset.ecs_api and ecs_api else None,
     )
+
+
+def _ecs(base: EcsApiSize, services: EcsServicesOverride, node_memory_percent: int | None) -> EcsApiSize:
+    return EcsApiSize(
+        api=_apply(base.api, services.api), ingest=_apply(base.ingest, services.ingest),
+        background=_apply(base.background, services.background),
+        node_memory_percent=node_memory_percent or base.node_memory_percent)
 
 
 __all__ = [
@@ -117,6 +146,8 @@ __all__ = [
     "BrainstoreRoleSize",
     "CacheSize",
     "DatabaseSize",
+    "EcsServiceOverride",
+    "EcsServicesOverride",
     "NodePoolSize",
     "NodePoolsOverride",
     "PostgresOverride",

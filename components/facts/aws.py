@@ -364,3 +364,312 @@ FAST_READER_QUERY_SOURCES: tuple[str, ...] = register(
     f"{_SERVICES}/main.tf:67-75",
     Check.UPSTREAM,
 )
+
+# ----- the API on ECS Fargate: upstream's v6 path (modules/api-ecs, modules/ecs, modules/ingress) -----
+
+_API_ECS = f"{MODULE}/modules/api-ecs"
+_INGRESS = f"{MODULE}/modules/ingress"
+
+# Fargate's task sizes: CPU units -> the memory values (MiB) each accepts. Checked against cfn-lint's schema of
+# AWS::ECS::TaskDefinition (tests/contracts/test_aws_ecs.py); upstream's own precondition table agrees
+# (modules/api-ecs/locals.tf:335-343) up to 16 vCPU.
+FARGATE_CPU_MEMORY_MIB: dict[int, tuple[int, ...]] = register(
+    "aws.ecs.fargate_cpu_memory_mib",
+    {
+        256: (512, 1024, 2048),
+        512: tuple(range(1024, 4096 + 1, 1024)),
+        1024: tuple(range(2048, 8192 + 1, 1024)),
+        2048: tuple(range(4096, 16384 + 1, 1024)),
+        4096: tuple(range(8192, 30720 + 1, 1024)),
+        8192: tuple(range(16384, 61440 + 1, 4096)),
+        16384: tuple(range(32768, 122880 + 1, 8192)),
+    },
+    "pypi:cfn-lint==1.58.0/cfnlint/data/schemas/extensions/aws_ecs_taskdefinition/fargate_cpu_memory.json ; "
+    "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size ; "
+    f"{_API_ECS}/locals.tf:335-343",
+    Check.CONTRACT,
+    note="32 vCPU tasks exist on Fargate too but not for every platform; the configuration offers up to 16",
+)
+FARGATE_CPU_UNITS_PER_VCPU: int = register(
+    "aws.ecs.cpu_units_per_vcpu", 1024,
+    f"{BOTOCORE}/ecs/2014-11-13/service-2.json.gz ; "
+    "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html",
+    Check.CONTRACT, note="RegisterTaskDefinitionRequest.cpu documents '128 CPU units (0.125 vCPUs)'")
+
+# The image upstream's ECS API runs, tagged with the release (modules/api-ecs/VERSIONS.json; components/facts/
+# braintrust.py registers the release).
+ECS_API_IMAGE_REPOSITORY: str = register(
+    "braintrust.aws.ecs_api_image_repository", "public.ecr.aws/braintrust/standalone-api",
+    f"{_API_ECS}/variables.tf:37-46 ; {_API_ECS}/locals.tf:148",
+    Check.UPSTREAM,
+)
+ECS_API_PORT: int = register(
+    "braintrust.aws.ecs_api_port", 8000, f"{_API_ECS}/locals.tf:153-159 ; {_API_ECS}/alb.tf:87-92", Check.UPSTREAM)
+ECS_API_CONTAINER: str = register(
+    "braintrust.aws.ecs_api_container_name", "api", f"{_API_ECS}/locals.tf:147 ; {_API_ECS}/braintrust-api.tf:64-68",
+    Check.UPSTREAM)
+
+
+@dataclass(frozen=True)
+class EcsApiService:
+    """One of upstream's three API services: the same image, routed by path on one ALB."""
+
+    key: str  # our configuration key: aws.api.services.<key>
+    name: str  # upstream's service name; also the ServiceName metric dimension and CLOUDWATCH_METRICS_SERVICE_NAME
+    target_group: str  # upstream's target group name suffix: <deployment>-<target_group>
+    delay_steps: tuple[tuple[int, int], ...]  # event-loop delay step scaling: (threshold ms, +% tasks)
+    default_cpu_units: int
+    default_memory_mib: int
+    default_min_tasks: int
+    default_max_tasks: int
+
+
+ECS_API_SERVICES: tuple[EcsApiService, ...] = register(
+    "braintrust.aws.ecs_api_services",
+    (
+        EcsApiService("api", "braintrust-api", "api", ((50, 10), (70, 25), (150, 50)), 1024, 8192, 3, 50),
+        EcsApiService("ingest", "braintrust-api-ingest", "api-ingest", ((100, 15), (200, 30), (400, 100)),
+                      1024, 8192, 6, 200),
+        EcsApiService("background", "braintrust-api-background", "api-bg", ((100, 15), (200, 30), (400, 100)),
+                      1024, 8192, 3, 50),
+    ),
+    f"{_API_ECS}/locals.tf:117 ; {_API_ECS}/alb.tf:87-154 ; {MODULE}/variables.tf:628-851",
+    Check.UPSTREAM,
+    note="our presets size them from the seed's API rows instead of these defaults (components/sizing/presets.py)",
+)
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    """The container's own health check (ECS restarts an unhealthy task) and the ALB's target health check."""
+
+    command: tuple[str, ...]
+    interval_s: int
+    timeout_s: int
+    retries: int
+    start_period_s: int
+    path: str
+    matcher: str
+    target_interval_s: int
+    target_timeout_s: int
+    healthy_threshold: int
+    unhealthy_threshold: int
+    grace_period_s: int  # the service ignores target health this long after a task starts
+    deregistration_delay_s: int
+
+
+ECS_API_HEALTH: HealthCheck = register(
+    "braintrust.aws.ecs_api_health",
+    HealthCheck(command=("CMD-SHELL", "curl -f http://localhost:8000/ || exit 1"), interval_s=30, timeout_s=5,
+                retries=3, start_period_s=10, path="/", matcher="200-399", target_interval_s=10, target_timeout_s=5,
+                healthy_threshold=2, unhealthy_threshold=3, grace_period_s=60, deregistration_delay_s=300),
+    f"{_API_ECS}/locals.tf:178-184 ; {_API_ECS}/alb.tf:96-103 ; {_API_ECS}/braintrust-api.tf:47 ; "
+    f"{_API_ECS}/variables.tf:696-705",
+    Check.UPSTREAM,
+)
+
+
+@dataclass(frozen=True)
+class TargetTracking:
+    target: float
+    scale_in_cooldown_s: int
+    scale_out_cooldown_s: int
+
+
+# Application Auto Scaling per service: CPU and event-loop utilisation target tracking, and step scaling on
+# the event-loop delay alarm (upstream's defaults for every service).
+ECS_API_CPU_TARGET: TargetTracking = register(
+    "braintrust.aws.ecs_api_cpu_target", TargetTracking(50, 300, 60),
+    f"{MODULE}/variables.tf:662-671 ; {_API_ECS}/braintrust-api.tf:92-108", Check.UPSTREAM)
+ECS_API_ELU_TARGET: TargetTracking = register(
+    "braintrust.aws.ecs_api_event_loop_utilization_target", TargetTracking(40, 300, 60),
+    f"{MODULE}/variables.tf:673-682 ; {_API_ECS}/braintrust-api.tf:110-138", Check.UPSTREAM)
+
+
+@dataclass(frozen=True)
+class EventLoopDelayAlarm:
+    """The alarm that drives step scaling; its metric is what a monitoring component would watch too."""
+
+    namespace: str
+    metric: str
+    utilization_metric: str  # the target-tracking metric of the same namespace
+    statistic: str
+    comparison: str
+    evaluation_periods: int
+    period_s: int
+    cooldown_s: int
+    treat_missing_data: str
+    dimensions: tuple[str, str]  # (deployment dimension, service dimension)
+
+
+ECS_API_EVENT_LOOP_DELAY: EventLoopDelayAlarm = register(
+    "braintrust.aws.ecs_api_event_loop_delay_alarm",
+    EventLoopDelayAlarm(namespace="Braintrust/Api", metric="EventLoopDelayMeanMs",
+                        utilization_metric="EventLoopUtilizationPercent", statistic="Average",
+                        comparison="GreaterThanThreshold", evaluation_periods=2, period_s=60, cooldown_s=60,
+                        treat_missing_data="notBreaching", dimensions=("DeploymentName", "ServiceName")),
+    f"{_API_ECS}/braintrust-api.tf:117-132 ; {_API_ECS}/braintrust-api.tf:140-184 ; {MODULE}/variables.tf:684-701",
+    Check.UPSTREAM,
+)
+
+
+@dataclass(frozen=True)
+class AlbSettings:
+    idle_timeout_s: int
+    client_keep_alive_s: int
+    http2: bool
+    desync_mitigation_mode: str
+    drop_invalid_header_fields: bool
+    https_policy: str  # with a certificate: TLS 1.3 and 1.2 (CloudFront reaches origins with TLS 1.2)
+
+
+ECS_API_ALB: AlbSettings = register(
+    "braintrust.aws.ecs_api_alb",
+    AlbSettings(idle_timeout_s=900, client_keep_alive_s=3600, http2=True, desync_mitigation_mode="defensive",
+                drop_invalid_header_fields=False, https_policy="ELBSecurityPolicy-TLS13-1-2-2021-06"),
+    f"{_API_ECS}/alb.tf:67-85 ; {_API_ECS}/alb.tf:156-171 ; {MODULE}/variables.tf:893-897",
+    Check.UPSTREAM,
+)
+
+# Requests the ALB sends to ingest or background instead of the API service (first match wins, in this
+# order; anything else goes to the API service): (path pattern, method or None for any, service key).
+ECS_API_ROUTES: tuple[tuple[str, str | None, str], ...] = register(
+    "braintrust.aws.ecs_api_routes",
+    (
+        ("/logs3", "POST", "ingest"),
+        ("/otel/v1/*", "POST", "ingest"),
+        ("/attachment", "POST", "ingest"),
+        ("/attachment/status", "POST", "ingest"),
+        ("/v1/eval", "POST", "background"),
+        ("/v1/eval/*", "POST", "background"),
+        ("/function/eval", "POST", "background"),
+        ("/function/sandbox", "POST", "background"),
+        ("/function/use", "POST", "background"),
+        ("/function/invoke-async-batch", "POST", "background"),
+        ("/function/insert-functions", "POST", "background"),
+        ("/automation/logs/trigger", "POST", "background"),
+        ("/v1/proxy/chat/completions", None, "background"),
+        ("/v1/proxy/responses", None, "background"),
+        ("/logs3/overflow", "POST", "ingest"),
+    ),
+    f"{_API_ECS}/alb-path-routes.tf:12-31 ; {_API_ECS}/alb-path-routes.tf:43-73",
+    Check.UPSTREAM,
+)
+
+# The settings upstream fixes on every ECS API container (besides those computed from the deployment): the
+# runtime serves on 8000, calls its own AI proxy locally, and leaves crons and the ETL loop to the Lambdas.
+ECS_API_FIXED_ENV: dict[str, str] = register(
+    "braintrust.aws.ecs_api_fixed_env",
+    {"BRAINTRUST_LEGACY_IDS": "true", "BRAINSTORE_ENABLED": "true", "BRAINSTORE_INSERT_ROW_REFS": "true",
+     "INSERT_LOGS2": "true", "AI_PROXY_FN_URL": "http://127.0.0.1:8000", "BRAINSTORE_DISABLE_ETL_LOOP": "true",
+     "DISABLE_ASYNC_SCORING": "false", "DISABLE_ATTACHMENT_OPTIMIZATION": "false",
+     "ENABLE_DEEP_SEARCH_LOGGING": "false", "ENABLE_CLOUDWATCH_METRICS": "true", "ENABLE_RUNTIME_METRICS": "false",
+     "AUTOMATION_CRON_MAX_CONCURRENCY": "0", "DISABLE_LOCAL_BACKGROUND_LOOPS": "true", "TS_API_HOST": "0.0.0.0",
+     "TS_API_PORT": "8000", "PROXY_URL": "http://127.0.0.1:8000/v1/proxy",
+     "TS_API_ASYNC_SCORING_PROXY_URL": "http://127.0.0.1:8000"},
+    f"{_API_ECS}/locals.tf:41-84",
+    Check.UPSTREAM,
+)
+# NODE_MEMORY_PERCENT upstream sets on the container (the seed asks 80-90 under cgroup limits such as ECS).
+ECS_API_NODE_MEMORY_PERCENT: int = register(
+    "braintrust.aws.ecs_api_node_memory_percent", 80, f"{_API_ECS}/locals.tf:70", Check.UPSTREAM)
+
+# Secret variables: upstream injects the first four through ECS `secrets` (valueFrom Secrets Manager) and
+# the license key as a plain variable (locals.tf:111-113); here all five come from Secrets Manager.
+ECS_API_SECRETS: tuple[str, ...] = register(
+    "braintrust.aws.ecs_api_secrets",
+    ("FUNCTION_SECRET_KEY", "PG_URL", "REDIS_URL", "SERVICE_TOKEN_SECRET_KEY", "BRAINSTORE_LICENSE_KEY"),
+    f"{_API_ECS}/locals.tf:160-177 ; {_API_ECS}/locals.tf:111-115",
+    Check.UPSTREAM,
+)
+
+ECS_API_ENVIRONMENT: EnvContract = register(
+    "braintrust.aws.ecs_api_env",
+    EnvContract(
+        always=frozenset({
+            "ORG_NAME", "PRIMARY_ORG_NAME", "ALLOWED_ORG_IDS", "BRAINTRUST_DEPLOYMENT_NAME", "RESPONSE_BUCKET",
+            "CODE_BUNDLE_BUCKET", "WHITELISTED_ORIGINS", "OUTBOUND_RATE_LIMIT_WINDOW_MINUTES",
+            "OUTBOUND_RATE_LIMIT_MAX_REQUESTS", *_QUARANTINE_ENV, "QUARANTINE_PROXY_URL", "BRAINSTORE_DEFAULT",
+            "BRAINSTORE_URL", "BRAINSTORE_WRITER_URL", "BRAINSTORE_REALTIME_WAL_BUCKET", "CONTROL_PLANE_TELEMETRY",
+            "TELEMETRY_DISABLE_AGGREGATION", "TELEMETRY_LOG_LEVEL", "NODE_MEMORY_PERCENT",
+            "CLOUDWATCH_METRICS_SERVICE_NAME", "CLOUDWATCH_METRICS_DEPLOYMENT_NAME",
+            *ECS_API_FIXED_ENV, *ECS_API_SECRETS}),
+        conditional=frozenset({
+            "BRAINTRUST_UNSAFE_URL_REQUEST_MODE", "BRAINTRUST_URL_SECURITY_DNS_SERVERS",
+            "BRAINTRUST_URL_SECURITY_ALLOW_CIDRS", "BTQL_AUDIT_LOGS_STRICT_ORG_IDS",
+            "BTQL_AUDIT_LOGS_BEST_EFFORT_ORG_IDS", "BRAINSTORE_FAST_READER_URL",
+            "BRAINSTORE_FAST_READER_QUERY_SOURCES", "BRAINSTORE_WAL_FOOTER_VERSION", "SKIP_PG_FOR_BRAINSTORE_OBJECTS",
+            "BRAINSTORE_WAL_USE_EFFICIENT_FORMAT", "BRAINSTORE_EXPORT_MIGRATION_ENABLED",
+            "BRAINSTORE_BACKFILL_HISTORICAL_BATCH_SIZE", "GATEWAY_URL", "LOOP_RUNTIME_URL"})),
+    f"{_API_ECS}/locals.tf:41-131 ; {_API_ECS}/locals.tf:160-177 ; {MODULE}/main.tf:475",
+    Check.UPSTREAM,
+)
+
+ECS_API_LOG_RETENTION_DAYS: int = register(
+    "braintrust.aws.ecs_api_log_retention_days_default", 14, f"{MODULE}/variables.tf:614-626", Check.UPSTREAM,
+    note="ours defaults to 90 (aws.api.log_retention_days): the policy pack refuses less than 30")
+
+# The cluster: Container Insights on, ECS Exec sessions and Fargate ephemeral storage under the CMK.
+ECS_CONTAINER_INSIGHTS: str = register(
+    "braintrust.aws.ecs_container_insights", "enabled",
+    f"{MODULE}/modules/ecs/variables.tf:11-20 ; {MODULE}/modules/ecs/main.tf:22-25", Check.UPSTREAM)
+ECS_EXEC_LOGGING: str = register(
+    "braintrust.aws.ecs_exec_logging", "DEFAULT", f"{MODULE}/modules/ecs/main.tf:10-14", Check.UPSTREAM,
+    note="DEFAULT: exec session output goes to the task's awslogs group (ours: CMK-encrypted)")
+
+# What Fargate itself needs in the key policy to encrypt ephemeral storage with a customer-managed key
+# (a service principal gets nothing through IAM): data keys and a Decrypt grant, both bound to our cluster.
+FARGATE_KEY_ACTIONS: tuple[str, ...] = register(
+    "aws.ecs.fargate_ephemeral_storage_key_actions",
+    ("kms:GenerateDataKeyWithoutPlaintext", "kms:CreateGrant", "kms:DescribeKey"),
+    "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-create-storage-key.html ; "
+    f"{MODULE}/modules/kms/main.tf:89-138",
+    Check.UPSTREAM,
+)
+
+# ECS Exec: the task role opens the SSM session channels (only when exec is on).
+ECS_EXEC_ACTIONS: tuple[str, ...] = register(
+    "aws.ecs.exec_task_role_actions",
+    ("ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel",
+     "ssmmessages:OpenDataChannel"),
+    f"{MODULE}/modules/services-common/iam-api.tf:173-185 ; "
+    "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html",
+    Check.UPSTREAM,
+)
+
+# CloudFront reaches the internal ALB through a VPC origin; the ALB admits CloudFront's origin-facing
+# managed prefix list (upstream's rule), and CloudFront talks HTTP to it unless the ALB has a certificate.
+CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST: str = register(
+    "aws.cloudfront.origin_facing_prefix_list", "com.amazonaws.global.cloudfront.origin-facing",
+    f"{_API_ECS}/alb.tf:34-45 ; "
+    "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/LocationsOfEdgeServers.html",
+    Check.UPSTREAM,
+)
+CLOUDFRONT_VPC_ORIGIN_TIMEOUT: str = register(
+    "braintrust.aws.cloudfront_vpc_origin_timeout", "30m", f"{_INGRESS}/cloudfront.tf:93-96", Check.UPSTREAM,
+    note="creating or updating a VPC origin takes minutes; the provider's default would fail first")
+# The ALB answers CloudFront over plain HTTP, so it tells the API the scheme was http; this header restores
+# the viewer's (https) for the API. Upstream attaches it only to the HTTP ECS origin and always creates it
+# (CloudFront cannot delete a policy in the same update that detaches it).
+CLOUDFRONT_FORWARDED_PROTO_HEADER: str = register(
+    "braintrust.aws.cloudfront_forwarded_proto_header", "CloudFront-Forwarded-Proto",
+    f"{_INGRESS}/cloudfront.tf:28-77", Check.UPSTREAM)
+# Which CloudFront behaviours follow enable_ecs_api: the default one, the AI proxy paths and the function
+# paths (every path of AI_PROXY_PATHS); upstream's other origins (hosted gateway, Loop) are not built here.
+CLOUDFRONT_ECS_SWITCHED_PATHS: tuple[str, ...] = register(
+    "braintrust.aws.cloudfront_ecs_switched_paths", ("*", *AI_PROXY_PATHS),
+    f"{_INGRESS}/cloudfront.tf:14-26 ; {_INGRESS}/cloudfront.tf:222-262", Check.UPSTREAM)
+
+# Where Brainstore reads the API URL for its AI proxy calls: a name, or name:version (a new version is new
+# user data, so the nodes roll and read the new URL); the ECS parameter is selected while ECS serves.
+ECS_API_URL_PARAMETER: str = register(
+    "braintrust.aws.ecs_api_url_parameter", "/braintrust/{deployment}/ecs-api-url",
+    f"{MODULE}/main.tf:58-71 ; {_API_ECS}/alb.tf:173-180", Check.UPSTREAM)
+
+# The ECS API's custom metrics (autoscaling) need PutMetricData in this namespace only.
+ECS_API_METRICS_CONDITION_KEY: str = register(
+    "aws.cloudwatch.namespace_condition_key", "cloudwatch:namespace",
+    f"{MODULE}/modules/services-common/iam-api.tf:96-117 ; "
+    "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html",
+    Check.UPSTREAM,
+)

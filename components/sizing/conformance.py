@@ -11,8 +11,8 @@ from enum import StrEnum
 
 from components.config.common import Cloud, Size
 
-from .model import BrainstoreRoleSize, Sizing
-from .seed import SEED
+from .model import BrainstoreRoleSize, EcsApiSize, Sizing
+from .seed import NODE_MEMORY_PERCENT_UNDER_CGROUPS, SEED
 from .skus import Arch, Kind, Sku, lookup, names
 
 
@@ -142,9 +142,35 @@ def check(cloud: Cloud, size: Size, sizing: Sizing) -> list[Row]:
         rows.append(Row("brainstore", "writers", "brainstore.writer.count", "<= 1", str(bs.writer.count),
                         Status.FAIL))
 
-    # API on Kubernetes (the seed exempts AWS, which runs the API on Lambda)
+    # API on Kubernetes; on AWS the seed exempts Lambda, but an ECS API (when built) is held to the same rows
     if cloud is not Cloud.AWS:
         rows += _api_rows(size, sizing)
+    elif sizing.ecs_api is not None:
+        rows += _ecs_api_rows(size, sizing.ecs_api)
+    return rows
+
+
+ECS_PATH = "aws.api"
+
+
+def _ecs_api_rows(size: Size, ecs: EcsApiSize) -> list[Row]:
+    """Each service's tasks against the seed's API row: every task is an API instance, and each service (a
+    path class of the API) keeps the seed's instance count on its own."""
+    row = SEED[size].api
+    rows: list[Row] = []
+    for key, service in ecs.services().items():
+        path, component = f"{ECS_PATH}.services.{key}", f"api (ECS {key})"
+        rows.append(_at_least(component, "vCPU per task", f"{path}.cpu", row.vcpu, service.cpu))
+        rows.append(_at_least(component, "memory per task", f"{path}.memory_gib", row.memory_gb, service.memory_gib,
+                              " GB"))
+        rows.append(_at_least(component, "tasks", f"{path}.min_tasks", row.instances, service.min_tasks))
+        if service.max_tasks < service.min_tasks:
+            rows.append(Row(component, "autoscaling ceiling", f"{path}.max_tasks",
+                            f">= min_tasks ({service.min_tasks})", str(service.max_tasks), Status.FAIL))
+    low, high = NODE_MEMORY_PERCENT_UNDER_CGROUPS
+    ok = low <= ecs.node_memory_percent <= high
+    rows.append(Row("api (ECS)", "NODE_MEMORY_PERCENT", f"{ECS_PATH}.node_memory_percent", f"{low}-{high}",
+                    str(ecs.node_memory_percent), Status.PASS if ok else Status.FAIL))
     return rows
 
 

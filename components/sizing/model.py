@@ -14,12 +14,35 @@ class _Resolved(BaseModel):
 
 
 class ApiSize(_Resolved):
-    """The API Deployment on Kubernetes (GCP/Azure). On AWS the API runs on Lambda (see aws.lambda_)."""
+    """The API Deployment on Kubernetes (GCP/Azure). On AWS the API runs on Lambda (see aws.lambda_) and, when
+    built, on ECS Fargate (``EcsApiSize``)."""
 
     replicas: int = Field(ge=1)
     cpu: float = Field(gt=0, description="vCPU request per replica")
     memory_gib: float = Field(gt=0, description="memory request and limit per replica")
     node_memory_percent: int = Field(ge=50, le=95, description="NODE_MEMORY_PERCENT (seed: 80-90)")
+
+
+class EcsServiceSize(_Resolved):
+    """One ECS API service (AWS): every task gets this much, and autoscaling stays within the bounds."""
+
+    cpu: float = Field(gt=0, description="vCPU per task")
+    memory_gib: float = Field(gt=0, description="memory per task (GiB): the task's cgroup limit")
+    min_tasks: int = Field(ge=1, description="autoscaling floor")
+    max_tasks: int = Field(ge=1, description="autoscaling ceiling")
+
+
+class EcsApiSize(_Resolved):
+    """The API on ECS Fargate (AWS, when built): Braintrust's three services behind one internal ALB."""
+
+    api: EcsServiceSize
+    ingest: EcsServiceSize
+    background: EcsServiceSize
+    node_memory_percent: int = Field(ge=50, le=95, description="NODE_MEMORY_PERCENT (seed: 80-90)")
+
+    def services(self) -> dict[str, EcsServiceSize]:
+        """By configuration key (aws.api.services.<key>), in upstream's order."""
+        return {"api": self.api, "ingest": self.ingest, "background": self.background}
 
 
 class DatabaseSize(_Resolved):
@@ -72,5 +95,6 @@ class Sizing(_Resolved):
     redis: CacheSize
     brainstore: BrainstoreSize
     api: ApiSize | None = Field(default=None, description="Kubernetes clouds only")
+    ecs_api: EcsApiSize | None = Field(default=None, description="AWS only, when the ECS API is built")
     system_pool: NodePoolSize | None = Field(default=None, description="Kubernetes clouds only")
     services_pool: NodePoolSize | None = Field(default=None, description="Kubernetes clouds only")

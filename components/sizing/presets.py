@@ -16,12 +16,17 @@ Why these SKUs (each row is checked against the seed by tests/components/sizing)
     15k per instance for 8-15 vCPUs; Cloud SQL has no provisioned IOPS, so ``iops`` is the derived figure.
   - Azure: memory-optimized E16ds_v5 (E8ds_v5 caps at 12,800 IOPS) on an 8 TiB P60 Premium SSD.
 * Redis production: non-burstable, 2 vCPU, >= 4 GB, version 7+, replica + failover.
+* The API on ECS Fargate (AWS, when built): upstream's three services, each task sized to the seed's API row
+  (production 2 vCPU / 8 GiB, staging 1 vCPU / 2 GiB) instead of upstream's 1 vCPU / 8 GiB, with at least the
+  seed's instance count per service (production: 4, and upstream's 6 for ingest) and upstream's ceilings
+  (50 / 200 / 50). NODE_MEMORY_PERCENT is upstream's 80 (the seed asks 80-90 under cgroup limits).
 * Node pools (GCP/Azure) are x86: the API image and cluster add-ons are not all published for arm64.
 """
 
 from __future__ import annotations
 
 from components.config.common import Cloud, Size
+from components.facts import aws as aws_facts
 
 from .model import (
     ApiSize,
@@ -29,6 +34,8 @@ from .model import (
     BrainstoreSize,
     CacheSize,
     DatabaseSize,
+    EcsApiSize,
+    EcsServiceSize,
     NodePoolSize,
     Sizing,
 )
@@ -43,6 +50,18 @@ def _brainstore(reader: str, readers: int, writer: str, writers: int) -> Brainst
     )
 
 
+def _ecs(cpu: float, memory_gib: float, tasks: tuple[tuple[int, int], ...]) -> EcsApiSize:
+    """``tasks``: (min, max) for api, ingest and background."""
+    api, ingest, background = (EcsServiceSize(cpu=cpu, memory_gib=memory_gib, min_tasks=lo, max_tasks=hi)
+                               for lo, hi in tasks)
+    return EcsApiSize(api=api, ingest=ingest, background=background,
+                      node_memory_percent=aws_facts.ECS_API_NODE_MEMORY_PERCENT)
+
+
+# Staging: one task each (the seed's testing row), room to absorb a burst; production: upstream's ceilings.
+_ECS_STAGING = _ecs(1, 2, ((1, 4), (1, 8), (1, 4)))
+_ECS_PRODUCTION = _ecs(2, 8, ((4, 50), (6, 200), (4, 50)))
+
 _API_STAGING = ApiSize(replicas=1, cpu=1, memory_gib=2, node_memory_percent=85)
 _API_PRODUCTION = ApiSize(replicas=4, cpu=2, memory_gib=8, node_memory_percent=85)
 
@@ -53,6 +72,7 @@ PRESETS: dict[tuple[Cloud, Size], Sizing] = {
                               iops=3000, high_availability=False, backup_retention_days=7),
         redis=CacheSize(sku="cache.t4g.small", version="7.1", high_availability=False),
         brainstore=_brainstore("c8gd.xlarge", 1, "c8gd.xlarge", 0),
+        ecs_api=_ECS_STAGING,
     ),
     (Cloud.AWS, Size.PRODUCTION): Sizing(
         postgres=DatabaseSize(sku="db.r8g.2xlarge", version=17, storage_gb=1000, max_storage_gb=4000,
@@ -60,6 +80,7 @@ PRESETS: dict[tuple[Cloud, Size], Sizing] = {
                               backup_retention_days=14),
         redis=CacheSize(sku="cache.r7g.large", version="7.1", high_availability=True),
         brainstore=_brainstore("c8gd.8xlarge", 2, "c8gd.8xlarge", 1),
+        ecs_api=_ECS_PRODUCTION,
     ),
     (Cloud.GCP, Size.STAGING): Sizing(
         postgres=DatabaseSize(sku="db-custom-2-8192", version=17, storage_gb=100, max_storage_gb=500,

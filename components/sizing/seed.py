@@ -78,3 +78,9 @@ SEED: dict[Size, SeedRows] = {
         ),
     ),
 }
+
+# "NODE_MEMORY_PERCENT: Set to 80-90 if the API is running on a dedicated instance or container orchestrator
+# with cgroup memory limits (e.g. Kubernetes, ECS)." On ECS Fargate the task's memory is always such a limit,
+# so the ECS API is held to it in both columns.
+NODE_MEMORY_PERCENT_UNDER_CGROUPS: tuple[int, int] = (80, 90)
+

@@ -65,6 +65,9 @@ LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 LAMBDA = "aws:lambda/function:Function"
 FUNCTION_URL = "aws:lambda/functionUrl:FunctionUrl"
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
+ECS_SERVICE = "aws:ecs/service:Service"
+ECS_CLUSTER = "aws:ecs/cluster:Cluster"
+VPC_ORIGIN = "aws:cloudfront/vpcOrigin:VpcOrigin"
 IAM_POLICY_TYPES = (
     "aws:iam/policy:Policy",
     "aws:iam/rolePolicy:RolePolicy",
@@ -673,4 +676,105 @@ MISC_RULES = [
     ),
 ]
 
-RULES: list[ResourceRule | StackRule] = [*RDS_RULES, *CACHE_RULES, *S3_RULES, *KMS_RULES, *EC2_RULES, *MISC_RULES]
+# ----- ECS (the API on Fargate) -----
+
+
+def _ecs_public_ip(r: Resource, _: Config) -> Iterator[str]:
+    if is_true(r.get("networkConfiguration.assignPublicIp")):
+        yield ("networkConfiguration.assignPublicIp must be false: tasks live in the private subnets and reach the "
+               "internet through NAT")
+
+
+def _ecs_exec(r: Resource, _: Config) -> Iterator[str]:
+    if r.production and is_true(r.get("enableExecuteCommand")):
+        yield ("enableExecuteCommand is on in production: anyone allowed ecs:ExecuteCommand gets a shell next to "
+               "every secret the tasks hold")
+
+
+def _ecs_cluster(r: Resource, _: Config) -> Iterator[str]:
+    exec_config = r.get("configuration.executeCommandConfiguration")
+    if not is_set(dig(exec_config, "kmsKeyId")):
+        yield "configuration.executeCommandConfiguration.kmsKeyId must name the customer-managed key"
+    if dig(exec_config, "logging") == "OVERRIDE":
+        log = dig(exec_config, "logConfiguration")
+        if not (is_true(dig(log, "cloudWatchEncryptionEnabled")) or is_true(dig(log, "s3EncryptionEnabled"))):
+            yield "executeCommandConfiguration.logConfiguration must encrypt the exec session logs it overrides"
+    if not is_set(r.get("configuration.managedStorageConfiguration.fargateEphemeralStorageKmsKeyId")):
+        yield ("configuration.managedStorageConfiguration.fargateEphemeralStorageKmsKeyId must name the "
+               "customer-managed key (Fargate's ephemeral storage)")
+
+
+def _ecs_logs(resources: Sequence[Resource], _: Config) -> Iterator[StackViolation]:
+    encrypted = {str(g.get("name")) for g in resources if g.type == LOG_GROUP and is_set(g.get("kmsKeyId"))}
+    for task in (r for r in resources if r.type == TASK_DEFINITION):
+        for container in items(json_list(task.get("containerDefinitions"))):
+            name = dig(container, "name")
+            log = dig(container, "logConfiguration")
+            if dig(log, "logDriver") != "awslogs":
+                yield StackViolation(f"task {task.name}, container {name}: logs must go to a CloudWatch log group "
+                                     f"(logDriver awslogs), not {dig(log, 'logDriver')!r}", task.urn)
+            elif str(dig(log, "options.awslogs-group")) not in encrypted:
+                yield StackViolation(f"task {task.name}, container {name}: log group "
+                                     f"{dig(log, 'options.awslogs-group')!r} is not one of this stack's "
+                                     "CMK-encrypted log groups (ECS would create an unencrypted one)", task.urn)
+
+
+def _vpc_origin_tls(r: Resource, _: Config) -> Iterator[str]:
+    if r.get("vpcOriginEndpointConfig.originProtocolPolicy") != "https-only":
+        yield ("CloudFront reaches this VPC origin over plain HTTP inside the VPC (as Braintrust's module does by "
+               "default)")
+
+
+ECS_RULES: list[ResourceRule | StackRule] = [
+    ResourceRule(
+        "aws-ecs-no-public-ip",
+        family=FAMILY,
+        description="ECS services give their tasks no public IP address.",
+        severity=Severity.HIGH, enforcement=MANDATORY,
+        remediation="network_configuration.assign_public_ip=False with the private subnets (egress through NAT).",
+        types=(ECS_SERVICE,), check=_ecs_public_ip,
+    ),
+    ResourceRule(
+        "aws-ecs-exec-off-in-production",
+        family=FAMILY,
+        description="ECS Exec (a shell in the API tasks) is off in production.",
+        severity=Severity.HIGH, enforcement=MANDATORY,
+        remediation="Leave aws.api.danger_enable_execute_command off. To debug production through Exec on purpose, "
+                    "set it with danger_allow_production_downgrade AND disable this rule in the pack config: two "
+                    "deliberate keys (staging needs only the first).",
+        types=(ECS_SERVICE,), check=_ecs_exec,
+    ),
+    ResourceRule(
+        "aws-ecs-cluster-encrypted",
+        family=FAMILY,
+        description="ECS clusters encrypt Exec sessions and Fargate ephemeral storage with the customer-managed key.",
+        severity=Severity.MEDIUM, enforcement=MANDATORY,
+        remediation="configuration.execute_command_configuration.kms_key_id and configuration.managed_storage_"
+                    "configuration.fargate_ephemeral_storage_kms_key_id = <Keys.key_arn> (the key policy must grant "
+                    "Fargate, components/aws/keys.py).",
+        types=(ECS_CLUSTER,), check=_ecs_cluster,
+    ),
+    StackRule(
+        "aws-ecs-logs-encrypted",
+        family=FAMILY,
+        description="ECS containers log to CloudWatch log groups of this stack that are encrypted with the "
+                    "customer-managed key.",
+        severity=Severity.MEDIUM, enforcement=MANDATORY,
+        remediation="log_configuration with the awslogs driver and awslogs-group naming an aws.cloudwatch.LogGroup "
+                    "created in the stack (retention + kms_key_id) before the service.",
+        types=(TASK_DEFINITION, LOG_GROUP), check=_ecs_logs,
+    ),
+    ResourceRule(
+        "aws-cloudfront-vpc-origin-tls",
+        family=FAMILY,
+        description="CloudFront reaches VPC origins (the ECS API's internal ALB) over TLS.",
+        severity=Severity.MEDIUM, enforcement=ADVISORY,
+        remediation="Give the ALB a certificate: aws.api.alb_certificate_arn and aws.api.alb_domain (a name that "
+                    "resolves to the ALB inside the VPC). Braintrust's module also defaults to HTTP here; the hop "
+                    "stays inside AWS's network and the VPC.",
+        types=(VPC_ORIGIN,), check=_vpc_origin_tls,
+    ),
+]
+
+RULES: list[ResourceRule | StackRule] = [*RDS_RULES, *CACHE_RULES, *S3_RULES, *KMS_RULES, *EC2_RULES, *MISC_RULES,
+                                         *ECS_RULES]

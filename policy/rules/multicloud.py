@@ -52,6 +52,7 @@ TAGGABLE: tuple[str, ...] = (
     "aws:cloudwatch/logGroup:LogGroup", "aws:cloudwatch/metricAlarm:MetricAlarm",
     "aws:cloudwatch/eventRule:EventRule", "aws:secretsmanager/secret:Secret", "aws:autoscaling/group:Group",
     "aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup", "aws:lb/listener:Listener",
+    "aws:lb/listenerRule:ListenerRule", "aws:appautoscaling/target:Target", "aws:cloudfront/vpcOrigin:VpcOrigin",
     "aws:iam/role:Role", "aws:iam/policy:Policy", "aws:iam/instanceProfile:InstanceProfile",
     "aws:cloudfront/distribution:Distribution", "aws:apigateway/restApi:RestApi", "aws:apigateway/stage:Stage",
     "aws:ssm/parameter:Parameter", "aws:sns/topic:Topic", "aws:sqs/queue:Queue", "aws:ecs/cluster:Cluster",
@@ -325,7 +326,9 @@ GCP_POLICY = "gcp:monitoring/alertPolicy:AlertPolicy"
 GCP_CHANNEL = "gcp:monitoring/notificationChannel:NotificationChannel"
 AZURE_ALERTS = ("azure-native:monitor:MetricAlert", "azure-native:monitor:ScheduledQueryRule")
 AZURE_ACTION_GROUP = "azure-native:monitor:ActionGroup"
-ALERTING_TYPES = (AWS_ALARM, AWS_TOPIC, AWS_SUBSCRIPTION, GCP_POLICY, GCP_CHANNEL, *AZURE_ALERTS, AZURE_ACTION_GROUP)
+SCALING_POLICY = "aws:appautoscaling/policy:Policy"  # what a scaling alarm triggers instead of alerting anyone
+ALERTING_TYPES = (AWS_ALARM, AWS_TOPIC, AWS_SUBSCRIPTION, GCP_POLICY, GCP_CHANNEL, *AZURE_ALERTS, AZURE_ACTION_GROUP,
+                  SCALING_POLICY)
 
 
 def _linked(rule: Resource, target: Resource, references: list[Any]) -> bool:
@@ -354,10 +357,25 @@ def _references(rule: Resource) -> list[Any]:
     return items(rule.get("actions.actionGroups"))
 
 
+def _scaling_trigger(rule: Resource, resources: Sequence[Resource]) -> bool:
+    """A CloudWatch alarm that only drives Application Auto Scaling (the ECS API's event-loop-delay alarms): it
+    scales a service and alerts nobody, so it is not an alert rule here. Known by its actions (scaling-policy
+    ARNs) or, in a preview where they are not known yet, by waiting for a scaling policy and for no topic."""
+    if rule.type != AWS_ALARM:
+        return False
+    actions = items(rule.get("alarmActions"))
+    if actions and all(isinstance(a, str) and ":scalingPolicy:" in a for a in actions):
+        return True
+    waits_for = {r.type for r in resources if depends_on(rule, r)}
+    known_arns = [a for a in actions if isinstance(a, str) and a.startswith("arn:")]
+    return SCALING_POLICY in waits_for and AWS_TOPIC not in waits_for and not known_arns
+
+
 def _alerting(resources: Sequence[Resource], _: Config) -> Iterator[StackViolation]:
     if not _stack_is_production(resources):
         return
-    rules = [r for r in resources if r.type in (AWS_ALARM, GCP_POLICY, *AZURE_ALERTS)]
+    rules = [r for r in resources
+             if r.type in (AWS_ALARM, GCP_POLICY, *AZURE_ALERTS) and not _scaling_trigger(r, resources)]
     if not rules:
         yield StackViolation("this production stack creates no alert rule: set alerts.emails and/or "
                              "alerts.webhook_url (the Monitoring component builds them)")

@@ -17,11 +17,17 @@ from components.config import Cloud, DataPlaneConfig
 from tests.support.harness import reset_runtime, unwrap
 from tests.support.stacks import build_stack, stack_config, stack_names
 
+_CERTIFICATE = "arn:aws:acm:us-east-1:111122223333:certificate/1f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
 # Opt-in shapes the example stacks do not use, built too so their values are checked as well:
 # name -> (stack file, mutation of its braintrust:* values).
 VARIANTS: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
     "aws-staging~ai-proxy-via-api-gateway": (
         "aws-staging", lambda values: values["aws"].update(ai_proxy_route="api_gateway")),
+    # The API on ECS serving CloudFront, over HTTPS inside the VPC (the production example builds it warm, HTTP).
+    "aws-staging~ecs-serving-https": (
+        "aws-staging", lambda values: values["aws"].update(api={
+            "runtime": "ecs", "alb_domain": "api-internal.acme.example.com",
+            "alb_certificate_arn": _CERTIFICATE})),
 }
 STACKS: tuple[str, ...] = (*stack_names(), *VARIANTS)
 

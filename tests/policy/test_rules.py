@@ -174,7 +174,10 @@ def test_security_rules_are_mandatory():
                         "k8s-run-as-non-root",
                         "k8s-internal-load-balancers", "k8s-namespace-network-policy", "object-storage-versioning",
                         # the public AIProxy URL is upstream's default and an explicit opt-in here
-                        "aws-lambda-function-url-authenticated"}
+                        "aws-lambda-function-url-authenticated",
+                        # HTTP between CloudFront and the ECS API's internal ALB is upstream's default; TLS there
+                        # needs a certificate and a DNS name only the user can provide (aws.api.alb_*)
+                        "aws-cloudfront-vpc-origin-tls"}
     for p in POLICIES:
         if p.severity is Severity.CRITICAL:
             assert p.enforcement_level is EnforcementLevel.MANDATORY, p.name

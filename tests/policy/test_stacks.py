@@ -29,8 +29,11 @@ NOTHING_TO_JUDGE = {
 # (on AWS, Brainstore runs on EC2 Auto Scaling groups, not Kubernetes node pools)
 KUBERNETES_CLOUDS = ("gcp", "azure")
 # ... and per stack, where the stack's shape leaves a rule nothing to judge.
+# The staging example serves from Lambda without a warm ECS API (the production example builds it).
+_ECS_RULES = {"aws-ecs-no-public-ip", "aws-ecs-exec-off-in-production", "aws-ecs-cluster-encrypted",
+              "aws-ecs-logs-encrypted", "aws-cloudfront-vpc-origin-tls"}
 IDLE_ON = {
-    "aws-staging": {"brainstore-node-pools-tainted"}, "aws-production": {"brainstore-node-pools-tainted"},
+    "aws-staging": {"brainstore-node-pools-tainted", *_ECS_RULES}, "aws-production": {"brainstore-node-pools-tainted"},
     # private ingress in staging: no Front Door; no deployment script (no PostgreSQL restart)
     "azure-staging": {"azure-frontdoor-https-only", "azure-no-plaintext-secrets"},
 }

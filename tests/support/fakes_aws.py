@@ -132,21 +132,82 @@ def _redis(args: MockResourceArgs, region: str) -> dict[str, Any]:
 
 
 @output("aws:lb/loadBalancer:LoadBalancer")
-def _nlb(args: MockResourceArgs, region: str) -> dict[str, Any]:
+def _load_balancer(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    if args.inputs.get("loadBalancerType") == "application":  # ALB DNS names: internal-<name>-<id>.<region>.elb...
+        name = args.inputs.get("name") or args.name
+        suffix = f"app/{name}/0123456789abcdef"
+        return {"dnsName": f"internal-{name}-0123456789.{region}.elb.amazonaws.com",
+                "arn": _arn("elasticloadbalancing", region, f"loadbalancer/{suffix}"), "arnSuffix": suffix}
+    suffix = f"net/{args.name}/0123456789abcdef"
     return {"dnsName": f"{args.name}-0123456789.elb.{region}.amazonaws.com",
-            "arn": _arn("elasticloadbalancing", region, f"loadbalancer/net/{args.name}/0123456789abcdef"),
-            "arnSuffix": f"net/{args.name}/0123456789abcdef"}
+            "arn": _arn("elasticloadbalancing", region, f"loadbalancer/{suffix}"), "arnSuffix": suffix}
 
 
 @output("aws:lb/targetGroup:TargetGroup")
 def _target_group(args: MockResourceArgs, region: str) -> dict[str, Any]:
-    return {"arn": _arn("elasticloadbalancing", region, f"targetgroup/{args.name}/0123456789abcdef"),
-            "arnSuffix": f"targetgroup/{args.name}/0123456789abcdef"}
+    name = args.inputs.get("name") or args.name
+    return {"arn": _arn("elasticloadbalancing", region, f"targetgroup/{name}/0123456789abcdef"),
+            "arnSuffix": f"targetgroup/{name}/0123456789abcdef"}
 
 
 @output("aws:sns/topic:Topic")
 def _topic(args: MockResourceArgs, region: str) -> dict[str, Any]:
     return {"arn": _arn("sns", region, str(args.inputs.get("name", args.name)))}
+
+
+@output("aws:lb/listener:Listener")
+def _listener(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    return {"arn": _arn("elasticloadbalancing", region, f"listener/app/{args.name}/0123456789abcdef/fedcba98")}
+
+
+@invoke("aws:ec2/getManagedPrefixList:getManagedPrefixList")
+def _prefix_list(args: MockCallArgs, region: str) -> dict[str, Any]:
+    name = args.args.get("name", "")
+    return {"id": f"pl-{_hex(name, 8)}", "name": name, "arn": _arn("ec2", region, f"prefix-list/pl-{_hex(name, 8)}"),
+            "addressFamily": "IPv4", "maxEntries": 55, "entries": [], "ownerId": "AWS", "version": 1, "tags": {}}
+
+
+@output("aws:ecs/cluster:Cluster")
+def _ecs_cluster(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    name = args.inputs.get("name") or args.name
+    return {"name": name, "arn": _arn("ecs", region, f"cluster/{name}")}
+
+
+@output("aws:ecs/taskDefinition:TaskDefinition")
+def _task_definition(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    family = args.inputs.get("family") or args.name
+    return {"arn": _arn("ecs", region, f"task-definition/{family}:1"), "revision": 1}
+
+
+@output("aws:ecs/service:Service")
+def _ecs_service(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    name = args.inputs.get("name") or args.name
+    return {"id": _arn("ecs", region, f"service/{name}"), "name": name}
+
+
+@output("aws:appautoscaling/policy:Policy")
+def _scaling_policy(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    # AWS's shape (application-autoscaling's PutScalingPolicy example): policy id, scalable resource, name.
+    name = args.inputs.get("name") or args.name
+    policy_id = f"{_hex(args.name, 8)}-0000-4000-8000-000000000000"
+    return {"arn": _arn("autoscaling", region, f"scalingPolicy:{policy_id}:resource/{args.inputs.get('resourceId')}"
+                                                f":policyName/{name}")}
+
+
+@output("aws:cloudfront/vpcOrigin:VpcOrigin")
+def _vpc_origin(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    origin_id = f"vo_{_hex(args.name, 20)}"
+    return {"id": origin_id, "arn": f"arn:aws:cloudfront::{AWS_ACCOUNT}:vpcorigin/{origin_id}"}
+
+
+@output("aws:cloudfront/originRequestPolicy:OriginRequestPolicy")
+def _origin_request_policy(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    return {"id": f"{_hex(args.name, 8)}-0000-4000-8000-000000000000"}
+
+
+@output("aws:ssm/parameter:Parameter")
+def _ssm_parameter(args: MockResourceArgs, region: str) -> dict[str, Any]:
+    return {"version": 3, "arn": _arn("ssm", region, f"parameter{args.inputs.get('name', args.name)}")}
 
 
 @output("aws:ec2/launchTemplate:LaunchTemplate")

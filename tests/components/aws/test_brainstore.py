@@ -86,6 +86,13 @@ def test_launch_templates_require_imdsv2_and_encrypt_the_root_volume(stack_and_c
             assert all(tags.get(k) == v for k, v in cfg.all_tags.items()) and tags["BrainstoreRole"]
 
 
+def _brainstore_target_groups(stack: Harness) -> list:
+    """Brainstore's target groups (the ECS API's, when built, are HTTP target groups of its own ALB)."""
+    groups = [tg for tg in stack.of_type("aws:lb/targetGroup:TargetGroup") if "-bs-" in tg.name]
+    assert groups
+    return groups
+
+
 def test_groups_roll_with_full_capacity_behind_internal_load_balancers(stack: Harness):
     for group in stack.of_type(GROUP):
         g = group.inputs
@@ -93,11 +100,13 @@ def test_groups_roll_with_full_capacity_behind_internal_load_balancers(stack: Ha
         assert refresh["strategy"] == "Rolling"
         assert refresh["preferences"]["minHealthyPercentage"] == 100
         assert g["healthCheckType"] == "ELB" and len(g["vpcZoneIdentifiers"]) == 3
-    for nlb in stack.of_type("aws:lb/loadBalancer:LoadBalancer"):
+    nlbs = [lb for lb in stack.of_type("aws:lb/loadBalancer:LoadBalancer") if "-bs-" in lb.name]
+    assert nlbs and len(nlbs) == len(stack.of_type(GROUP))
+    for nlb in nlbs:
         assert nlb.inputs["internal"] is True and nlb.inputs["loadBalancerType"] == "network"
-    for tg in stack.of_type("aws:lb/targetGroup:TargetGroup"):
+    for tg in _brainstore_target_groups(stack):
         assert tg.inputs["port"] == 4000
-    assert {listener.inputs["port"] for listener in stack.of_type("aws:lb/listener:Listener")} == {4000}
+    assert {li.inputs["port"] for li in stack.of_type("aws:lb/listener:Listener") if "-bs-" in li.name} == {4000}
 
 
 def test_fast_readers_when_configured():
@@ -186,7 +195,7 @@ def test_the_ami_follows_the_instance_architecture():
 def test_load_balancers_probe_brainstore_as_braintrusts_helm_chart_does(stack: Harness):
     """The chart's readiness probe (HTTP GET / on 4000, success 200-399) is the only health endpoint a
     Braintrust source shows; the NLB checks the same, not just that the port accepts connections."""
-    for tg in stack.of_type("aws:lb/targetGroup:TargetGroup"):
+    for tg in _brainstore_target_groups(stack):
         check = tg.inputs["healthCheck"]
         assert (check["protocol"], check["port"], check["path"], check["matcher"]) == ("HTTP", "4000", "/", "200-399")
     facts = load_all()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
 
 from components.config import DataPlaneConfig
+from components.facts import aws as aws_facts
 from tests.support.fakes import AWS_ACCOUNT
 from tests.support.fakes_aws import GENERATED_PREFIX
 from tests.support.harness import Harness, unwrap
@@ -17,6 +19,8 @@ from .conftest import aws_set, contains_secret_wrapper, environment, statements,
 LICENSE = STAND_INS["brainstore_license_key"]
 CMK_PREFIX = f"arn:aws:kms:us-east-1:{AWS_ACCOUNT}:key/"
 DATA_PORTS = {5432, 6379, 4000}
+ECS_API_PORTS = {80, 8000}  # the ECS API's ALB (from CloudFront and Brainstore) and its tasks (from the ALB)
+CLOUDFRONT = f"pl-{hashlib.sha256(aws_facts.CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST.encode()).hexdigest()[:8]}"
 
 
 def test_every_resource_is_unique_and_uses_the_explicit_providers(stack: Harness):
@@ -82,12 +86,13 @@ def test_nothing_admits_a_cidr_and_no_security_group_opens_a_data_port_to_the_in
     assert ingress
     for rule in ingress:
         assert "cidrIpv4" not in rule.inputs and "cidrIpv6" not in rule.inputs, rule.name
-        assert rule.inputs["referencedSecurityGroupId"], rule.name
+        # another security group, or (the ECS API's ALB) CloudFront's origin-facing managed prefix list
+        assert rule.inputs.get("referencedSecurityGroupId") or rule.inputs["prefixListId"] == CLOUDFRONT, rule.name
     assert not stack.of_type("aws:ec2/securityGroupRule:SecurityGroupRule")
     for group in stack.of_type("aws:ec2/securityGroup:SecurityGroup"):
         assert not group.inputs.get("ingress"), f"{group.name} has inline ingress rules"
     opened = {int(r.inputs["fromPort"]) for r in ingress}
-    assert opened <= DATA_PORTS
+    assert opened <= DATA_PORTS | ECS_API_PORTS
 
 
 def test_data_stores_have_no_egress(stack: Harness):

@@ -66,13 +66,19 @@ def test_quarantine_functions_only_in_the_quarantine_vpc_and_tagged(stack: Harne
         "StringEquals": {"aws:ResourceTag/BraintrustQuarantine": "true"}}
 
 
-def test_invoke_roles_trust_only_the_api_role(stack: Harness):
-    api_role = next(r for r in stack.of_type(ROLE) if r.name.endswith("-iam-api"))
+def test_invoke_roles_trust_only_the_api_roles(stack_and_config: tuple[Harness, DataPlaneConfig]):
+    """The AI proxy invoke role trusts the API functions' role; the quarantine's also the ECS tasks' role when
+    the ECS API is built (it creates and invokes user functions too; it never calls AIProxy's function)."""
+    stack, cfg = stack_and_config
+    api_roles = [r for r in stack.of_type(ROLE) if r.name.endswith(("-iam-api", "-iam-api-tasks"))]
+    assert len(api_roles) == (2 if cfg.aws_section.api.ecs_built else 1)
+    arns = {r.name: f"arn:aws:iam::123456789012:role/{r.name}-1a2b3c4" for r in api_roles}
     for r in stack.of_type(ROLE):
         if r.name.endswith(("-ai-proxy-invoke", "-quarantine-invoke")):
+            trusted = sorted(arn for name, arn in arns.items()
+                             if name.endswith("-iam-api") or r.name.endswith("-quarantine-invoke"))
             trust = json.loads(unwrap(r.inputs["assumeRolePolicy"]))["Statement"]
-            assert trust == [{"Effect": "Allow", "Principal": {"AWS": [
-                f"arn:aws:iam::123456789012:role/{api_role.name}-1a2b3c4"]}, "Action": "sts:AssumeRole"}]
+            assert trust == [{"Effect": "Allow", "Principal": {"AWS": trusted}, "Action": "sts:AssumeRole"}]
 
 
 def test_brainstore_role_reads_boot_secrets_and_writes_its_own_logs(
@@ -83,7 +89,13 @@ def test_brainstore_role_reads_boot_secrets_and_writes_its_own_logs(
         stack, "-db-url", "-redis-url", "-secrets-function-key", "-secrets-license-key")
     assert all(arn.split(":log-group:")[1].split(":")[0].endswith("/brainstore")
                for arn in bs["WriteBrainstoreLogs"]["Resource"])
-    assert bs["ReadAiProxyUrl"]["Resource"].endswith(f":parameter/braintrust/{cfg.deployment_name}/ai-proxy-url")
+    readable = bs["ReadAiProxyUrl"]["Resource"]
+    readable = readable if isinstance(readable, list) else [readable]
+    # The AI proxy's URL; with the ECS API built, also the ECS API's (read while ECS serves).
+    expected = ["ai-proxy-url", *(["ecs-api-url"] if cfg.aws_section.api.ecs_built else [])]
+    account = cfg.aws_section.account_id
+    assert readable == [f"arn:aws:ssm:us-east-1:{account}:parameter/braintrust/{cfg.deployment_name}/{p}"
+                        for p in expected]
     managed = {a.inputs["policyArn"] for a in stack.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
                if "-iam-brainstore" in a.name}
     assert managed == {"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"}

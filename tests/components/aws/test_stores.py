@@ -71,11 +71,19 @@ def test_database_replacement_guards(stack: Harness):
         reg.ignore_changes)
 
 
-def test_database_admits_only_the_api_and_brainstore(stack: Harness):
+def _clients(stack: Harness) -> set[str]:
+    """The API functions, Brainstore and (when the ECS API is built) the API tasks."""
+    suffixes = ("-sg-api", "-sg-brainstore", "-sg-api-tasks")
+    return {fake_id("sg", g.name) for g in stack.of_type("aws:ec2/securityGroup:SecurityGroup")
+            if g.name.endswith(suffixes)}
+
+
+def test_database_admits_only_the_api_and_brainstore(stack_and_config: tuple[Harness, DataPlaneConfig]):
+    stack, cfg = stack_and_config
     prefix = stack.one(RDS).name.removesuffix("-instance")
-    groups = {g.name: fake_id("sg", g.name) for g in stack.of_type("aws:ec2/securityGroup:SecurityGroup")}
-    api, brainstore = (next(i for n, i in groups.items() if n.endswith(s)) for s in ("-sg-api", "-sg-brainstore"))
-    assert _client_groups(stack, f"{prefix}-from-") == {api, brainstore}
+    clients = _clients(stack)
+    assert len(clients) == (3 if cfg.aws_section.api.ecs_built else 2)
+    assert _client_groups(stack, f"{prefix}-from-") == clients
     ports = {r.inputs["fromPort"] for r in stack.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
              if r.name.startswith(f"{prefix}-from-")}
     assert ports == {5432}
@@ -131,7 +139,7 @@ def test_redis_admits_only_the_api_and_brainstore(stack: Harness):
     ports = {r.inputs["fromPort"] for r in stack.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
              if r.name.startswith(f"{prefix}-from-")}
     assert ports == {6379}
-    assert len(_client_groups(stack, f"{prefix}-from-")) == 2
+    assert _client_groups(stack, f"{prefix}-from-") == _clients(stack)
 
 
 # ----- buckets -----
