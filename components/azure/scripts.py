@@ -25,10 +25,9 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_azure_native as azure_native
 
+from components.facts.azure import DEPLOYMENT_SCRIPT_AZ_CLI_VERSION as AZ_CLI_VERSION
 from components.facts.azure import DEPLOYMENT_SCRIPT_RETENTION
 from components.tags import Tags
-
-AZ_CLI_VERSION = "2.67.0"
 
 
 def trigger_tag(value: object) -> str:

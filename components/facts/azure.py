@@ -33,6 +33,16 @@ FRONT_DOOR_ORIGIN_TIMEOUT_MAX_S = register(
 # idempotent scripts because a script can run again ("Write deployment scripts to ensure idempotence, so
 # accidental reruns won't result in system alterations"). The documented range of the interval is
 # inconsistent across pages (PT1H-PT26H on the develop page; P26D elsewhere): one day fits both.
+# The Azure CLI image the deployment scripts run in: a version Azure lists as supported for deployment scripts
+# (`az deployment-scripts list-supported-versions` / the azure-cli tags on mcr.microsoft.com).
+DEPLOYMENT_SCRIPT_AZ_CLI_VERSION = register(
+    "azure.deployment_script.az_cli_version", "2.67.0",
+    f"{_LEARN}/azure-resource-manager/bicep/deployment-script-develop ; "
+    "https://mcr.microsoft.com/v2/azure-cli/tags/list",
+    Check.DOCS,
+    note="not checkable offline: confirm with `az deployment-scripts list-supported-versions` before a bump",
+)
+
 DEPLOYMENT_SCRIPT_RETENTION = register(
     "azure.deployment_script.retention_interval", "P1D",
     f"{_LEARN}/azure-resource-manager/bicep/deployment-script-develop ; "
