@@ -35,6 +35,22 @@ FIXED_TODAY = _week_after_newest_pin()
 STAND_INS: dict[str, str] = {"brainstore_license_key": "STANDIN-LICENSE-4f1c9a7e2b"}
 
 
+Mutation = Callable[[dict[str, Any]], None]
+
+
+def set_path(path: str, value: Any) -> Mutation:
+    """A mutation of the raw stack values that sets a dotted path (creating dicts on the way)."""
+
+    def mutate(values: dict[str, Any]) -> None:
+        keys = path.split(".")
+        node = values
+        for key in keys[:-1]:
+            node = node.setdefault(key, {})
+        node[keys[-1]] = value
+
+    return mutate
+
+
 def stack_names() -> list[str]:
     return loading.stack_names(STACKS_DIR)
 

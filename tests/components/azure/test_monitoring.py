@@ -12,7 +12,7 @@ from components.alerting import Severity
 from components.azure.alert_rules import RULES
 from components.azure.remote_support import BLOB_READ
 from tests.support.harness import Harness, unwrap
-from tests.support.stacks import build_stack, stack_config
+from tests.support.stacks import build_stack, set_path, stack_config
 
 METRIC_ALERT = "azure-native:monitor:MetricAlert"
 LOG_ALERT = "azure-native:monitor:ScheduledQueryRule"
@@ -21,14 +21,7 @@ WEBHOOK = "https://events.pagerduty.example/integration/zq9-az-4471/enqueue"
 SUPPORT_GROUP = "5f0c7a1e-2b3d-4c5e-8f90-a1b2c3d4e5f6"
 
 
-def _set(path: str, value: Any) -> Any:
-    def mutate(values: dict[str, Any]) -> None:
-        node = values
-        keys = path.split(".")
-        for key in keys[:-1]:
-            node = node.setdefault(key, {})
-        node[keys[-1]] = value
-    return mutate
+_set = set_path
 
 
 def _rules(h: Harness) -> dict[str, dict[str, Any]]:

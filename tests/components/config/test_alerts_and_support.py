@@ -11,19 +11,12 @@ import pytest
 
 from components.config import ConfigError, StackFile, warnings
 from tests.support.harness import reset_runtime
-from tests.support.stacks import FIXED_TODAY, STAND_INS, stack_config, stack_file
+from tests.support.stacks import FIXED_TODAY, STAND_INS, set_path, stack_config, stack_file
 
 WEBHOOK = "https://events.pagerduty.example/integration/zq9-cfg-3318/enqueue"
 
 
-def _with(path: str, value: Any) -> Any:
-    def mutate(values: dict[str, Any]) -> None:
-        node = values
-        keys = path.split(".")
-        for key in keys[:-1]:
-            node = node.setdefault(key, {})
-        node[keys[-1]] = value
-    return mutate
+_with = set_path
 
 
 def _error(stack: str, mutate: Any, secret_keys: tuple[str, ...] = ()) -> ConfigError:

@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from components.config import ConfigError
-from tests.support.stacks import FIXED_TODAY, stack_config
+from tests.support.stacks import FIXED_TODAY, Mutation, set_path, stack_config
 
-Mutation = Callable[[dict[str, Any]], None]
-
-
-def _set(path: str, value: Any) -> Mutation:
-    """Set a dotted path in the raw stack values (creating dicts on the way)."""
-
-    def mutate(values: dict[str, Any]) -> None:
-        keys = path.split(".")
-        node = values
-        for key in keys[:-1]:
-            node = node.setdefault(key, {})
-        node[keys[-1]] = value
-
-    return mutate
+_set = set_path
 
 
 def _drop(key: str) -> Mutation:

@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from components.config import ConfigError
 from components.config.gcp import ingress_problems
-from tests.support.stacks import stack_config
+from tests.support.stacks import Mutation, set_path, stack_config
 
-Mutation = Callable[[dict[str, Any]], None]
-
-
-def _set(path: str, value: Any) -> Mutation:
-    def mutate(values: dict[str, Any]) -> None:
-        keys = path.split(".")
-        node = values
-        for key in keys[:-1]:
-            node = node.setdefault(key, {})
-        node[keys[-1]] = value
-
-    return mutate
+_set = set_path
 
 
 CASES: list[tuple[str, Mutation, str, str]] = [

@@ -12,21 +12,14 @@ from components.alerting import Severity
 from components.gcp.alert_rules import RULES, GcpRule
 from components.gcp.database import database_flags
 from tests.support.harness import Harness, unwrap
-from tests.support.stacks import build_stack, stack_config
+from tests.support.stacks import build_stack, set_path, stack_config
 
 POLICY = "gcp:monitoring/alertPolicy:AlertPolicy"
 CHANNEL = "gcp:monitoring/notificationChannel:NotificationChannel"
 WEBHOOK = "https://events.pagerduty.example/integration/zq9-gcp-4471/enqueue"
 
 
-def _set(path: str, value: Any) -> Any:
-    def mutate(values: dict[str, Any]) -> None:
-        node = values
-        keys = path.split(".")
-        for key in keys[:-1]:
-            node = node.setdefault(key, {})
-        node[keys[-1]] = value
-    return mutate
+_set = set_path
 
 
 def _policies(h: Harness) -> dict[str, dict[str, Any]]:
