@@ -19,7 +19,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.alerting import Targets
-from components.config import DataPlaneConfig
+from components.config import ConfigError, DataPlaneConfig
+from components.config.root import cloud_problems
 from components.sizing import skus
 from components.sizing.skus import Kind
 from components.tags import resource_tags
@@ -66,9 +67,9 @@ class AwsDataPlane(pulumi.ComponentResource):
         super().__init__("braintrust:aws:DataPlane", name, None, opts)
         cfg = args.config
         section = cfg.aws_section
-        if cfg.private_ingress:
-            raise ValueError("ingress.private_only is not available on AWS: the API is served by CloudFront "
-                             "(restrict it with ingress.waf_acl)")
+        problems = cloud_problems(cfg)
+        if problems:
+            raise ConfigError(problems)
         child = pulumi.ResourceOptions(parent=self)
         account_id: pulumi.Input[str] = section.account_id or aws.get_caller_identity_output(
             opts=pulumi.InvokeOutputOptions(parent=self)).account_id

@@ -16,14 +16,9 @@ import pulumi_azure_native as azure_native
 import pulumi_kubernetes as k8s
 
 from components.alerting import Targets
-from components.config import ConfigError, DataPlaneConfig, Problem
-from components.config.azure import (
-    AzureConfig,
-    default_api_private_ip,
-    ingress_problems,
-    postgres_autogrow_problems,
-    postgres_storage_problems,
-)
+from components.config import ConfigError, DataPlaneConfig
+from components.config.azure import AzureConfig, default_api_private_ip
+from components.config.root import cloud_problems
 from components.kubernetes.args import (
     API_SERVICE_ACCOUNT,
     BRAINSTORE_SERVICE_ACCOUNT,
@@ -71,19 +66,6 @@ NODES_SUBNET_NAME = "aks-nodes"
 WRAP = "Key Vault Crypto Service Encryption User"  # wrap/unwrap only: what a service's CMK identity needs
 
 
-def config_problems(cfg: DataPlaneConfig) -> list[Problem]:
-    """Azure rules that span sections; checked before any resource is declared."""
-    problems = [Problem(path="postgres", message=m)
-                for m in postgres_storage_problems(cfg.sizing.postgres.storage_gb, cfg.sizing.postgres.iops)]
-    problems += [Problem(path=path, message=message) for path, message in postgres_autogrow_problems(
-        cfg.sizing.postgres.storage_gb, cfg.postgres.max_storage_gb)]
-    problems += [Problem(path=path, message=message) for path, message in ingress_problems(
-        private_ingress=cfg.private_ingress, custom_domain=cfg.ingress.custom_domain,
-        certificate=cfg.ingress.certificate, waf_policy=cfg.ingress.waf_acl,
-    )]
-    return problems
-
-
 def authorized_ip_ranges(azure: AzureConfig, egress_ip: pulumi.Output[str] | None) -> list[pulumi.Input[str]]:
     """Who may reach a public AKS API server: the deployer (installs the chart), the configured ranges,
     and the nodes' own NAT egress address. Empty = open to the internet (no deployer range given)."""
@@ -106,7 +88,7 @@ class AzureDataPlane(pulumi.ComponentResource):
     def __init__(self, name: str, args: AzureDataPlaneArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("braintrust:azure:DataPlane", name, None, opts)
         cfg = args.config
-        problems = config_problems(cfg)
+        problems = cloud_problems(cfg)
         if problems:
             raise ConfigError(problems)
         azure = cfg.azure

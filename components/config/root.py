@@ -340,11 +340,13 @@ def cross_field_problems(cfg: DataPlaneConfig, today: dt.date) -> list[Problem]:
     problems += networks.problems(cfg)
 
     # --- cloud-specific rules that span sections (also re-checked by each data plane) ---
-    problems += _cloud_problems(cfg)
+    problems += cloud_problems(cfg)
     return problems
 
 
-def _cloud_problems(cfg: DataPlaneConfig) -> list[Problem]:
+def cloud_problems(cfg: DataPlaneConfig) -> list[Problem]:
+    """Rules of the chosen cloud that span sections. Part of config validation; each data plane checks them
+    again before its first resource (it may be handed a config built without parse_config)."""
     found: list[tuple[str, str]] = []
     if cfg.cloud is Cloud.AWS:
         found += lambda_env.problems(cfg)

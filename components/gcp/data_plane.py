@@ -16,8 +16,9 @@ import pulumi_gcp as gcp
 import pulumi_random as random
 
 from components.alerting import Targets
-from components.config import ConfigError, DataPlaneConfig, Problem
-from components.config.gcp import GcpConfig, ingress_problems
+from components.config import ConfigError, DataPlaneConfig
+from components.config.gcp import GcpConfig
+from components.config.root import cloud_problems
 from components.kubernetes.args import (
     API_SERVICE_ACCOUNT,
     BRAINSTORE_SERVICE_ACCOUNT,
@@ -51,17 +52,6 @@ from .storage import Storage, StorageArgs
 from .workloads import GcpWorkloads, GcpWorkloadsArgs
 
 
-def config_problems(cfg: DataPlaneConfig) -> list[Problem]:
-    """GCP rules that span sections (ingress x cloud); checked before any resource is declared."""
-    return [Problem(path=path, message=message) for path, message in ingress_problems(
-        private_ingress=cfg.private_ingress,
-        custom_domain=cfg.ingress.custom_domain,
-        certificate=cfg.ingress.certificate,
-        waf_policy=cfg.ingress.waf_acl,
-        allowed_cidrs=list(cfg.ingress.allowed_cidrs),
-    )]
-
-
 @dataclass(frozen=True)
 class GcpDataPlaneArgs:
     config: DataPlaneConfig
@@ -74,7 +64,7 @@ class GcpDataPlane(pulumi.ComponentResource):
     def __init__(self, name: str, args: GcpDataPlaneArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("braintrust:gcp:DataPlane", name, None, opts)
         cfg = args.config
-        problems = config_problems(cfg)
+        problems = cloud_problems(cfg)
         if problems:
             raise ConfigError(problems)
         gcp_cfg: GcpConfig | None = cfg.gcp
